@@ -12,7 +12,8 @@
     │   ├── NotFoundError         404
     │   ├── BadRequestError       400 the request cannot be retried as it is
     │   ├── RateLimitError        429 still answered when the retries ran out
-    │   └── ServiceError          5xx, timeouts or dropped connections, retries spent
+    │   ├── ServiceError          5xx, timeouts or dropped connections, retries spent
+    │   └── PaginationError       a page or cursor came back twice; paging stopped
     ├── ExtractionError           an async job failed or expired too often
     └── StoreError                the local cache cannot be opened or written
 
@@ -82,6 +83,7 @@ class ApiError(CsatError):
         path: str = "",
         correlation_id: str | None = None,
         code: str | None = None,
+        retry_after: float | None = None,
         hint: str = "",
     ) -> None:
         super().__init__(message, hint=hint)
@@ -89,6 +91,7 @@ class ApiError(CsatError):
         self.path = path
         self.correlation_id = correlation_id
         self.code = code
+        self.retry_after = retry_after  # seconds the service asked us to wait
 
     def __str__(self) -> str:
         where = f" ({self.status} on {self.path})" if self.status else ""
@@ -142,6 +145,12 @@ class ServiceError(ApiError):
     """The service failed (5xx, timeout, dropped connection) on every retry."""
 
     hint = "Genesys Cloud is not answering reliably. Try again later."
+
+
+class PaginationError(ApiError):
+    """A paged endpoint repeated a page or cursor; stopping beats looping forever."""
+
+    hint = "Genesys Cloud returned inconsistent pages. Try again later."
 
 
 class ExtractionError(CsatError):

@@ -1,0 +1,5 @@
+"""`python -m csat`: the command line."""
+
+from csat.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""The synchronous conversation details query, window by window.
+
+The sync query's `interval` selects conversations that *started* on any UTC day the
+interval touches, and its pages can repeat a conversation while data is still
+arriving (genesys-api.md, section 7). So each window keeps a conversation once, and
+only when its own `conversationStart` lies inside the window. A window whose hits
+would pass the 100,000-result window is cut at a UTC midnight until it fits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from csat.client import GenesysClient
+from csat.errors import BadRequestError, ExtractionError
+from csat.paging import iter_details_pages
+from csat.timerange import UtcRange, interval_param, parse_instant, split_windows
+
+logger = logging.getLogger(__name__)
+
+DETAILS_PATH = "/api/v2/analytics/conversations/details/query"
+PAGE_SIZE = 100
+RESULT_WINDOW = 100_000
+UNFILTERED_MAX_DAYS = 7
+
+Filters = dict[str, list[dict[str, Any]]]
+Conversation = dict[str, Any]
+Pages = AsyncGenerator[list[Conversation], None]
+
+
+def _ended_filter() -> list[dict[str, Any]]:
+    # Live conversations change under the query; leave them for the next refresh.
+    ended = {"type": "dimension", "dimension": "conversationEnd", "operator": "exists"}
+    return [{"type": "and", "predicates": [ended]}]
+
+
+def _context_filter(dimension: str, context_id: str) -> list[dict[str, Any]]:
+    predicate = {
+        "type": "dimension",
+        "dimension": dimension,
+        "operator": "matches",
+        "value": context_id,
+    }
+    return [{"type": "and", "predicates": [predicate]}]
+
+
+def survey_filters(context_id: str) -> Filters:
+    """Filters for conversations carrying a survey of the form `context_id`."""
+    return {
+        "conversationFilters": _ended_filter(),
+        "surveyFilters": _context_filter("surveyFormContextId", context_id),
+    }
+
+
+def evaluation_filters(context_id: str) -> Filters:
+    """Filters for conversations evaluated on the evaluation form `context_id`."""
+    return {
+        "conversationFilters": _ended_filter(),
+        "evaluationFilters": _context_filter("contextId", context_id),
+    }
+
+
+def query_body(window: UtcRange, filters: Filters) -> dict[str, Any]:
+    """The body of a details query (or job) for `window`, oldest first."""
+    return {
+        "interval": interval_param(window),
+        "order": "asc",
+        "orderBy": "conversationStart",
+        **filters,
+    }
+
+
+def starts_inside(conversation: Conversation, window: UtcRange) -> bool:
+    """Whether the conversation's own start lies in `window`."""
+    started = parse_instant(conversation.get("conversationStart"))
+    return started is not None and started in window
+
+
+class WindowReader:
+    """Reads one window's conversations through the sync details query."""
+
+    def __init__(
+        self,
+        client: GenesysClient,
+        filters: Filters,
+        *,
+        page_size: int = PAGE_SIZE,
+        result_window: int = RESULT_WINDOW,
+    ) -> None:
+        self.client = client
+        self.filters = filters
+        self.page_size = page_size
+        self.result_window = result_window
+
+    async def iter_pages(self, window: UtcRange) -> Pages:
+        """Yield the window's conversations page by page, each one once."""
+        seen: set[str] = set()
+        async with aclosing(self._iter_split(window)) as pages:
+            async for conversations in pages:
+                fresh = [c for c in conversations if c["conversationId"] not in seen]
+                seen.update(c["conversationId"] for c in fresh)
+                if fresh:
+                    yield fresh
+
+    async def _iter_split(self, window: UtcRange) -> Pages:
+        parts: list[UtcRange] = []
+        try:
+            async with aclosing(self._iter_window(window, parts)) as pages:
+                async for page in pages:
+                    yield page
+        except BadRequestError:
+            # Filtered queries may span 31 days (UNCONFIRMED); fall back to 7.
+            if window.duration <= timedelta(days=UNFILTERED_MAX_DAYS):
+                raise
+            logger.warning("Window %s refused; reading it in 7-day parts", window)
+            parts = split_windows(window, UNFILTERED_MAX_DAYS)
+        for part in parts:
+            async with aclosing(self._iter_split(part)) as pages:
+                async for page in pages:
+                    yield page
+
+    async def _iter_window(self, window: UtcRange, parts: list[UtcRange]) -> Pages:
+        """Yield the window's pages, or fill `parts` when it must be split.
+
+        The first page tells the total, so a window that fits costs no extra
+        request, and one that does not is abandoned after that page.
+        """
+        body = query_body(window, self.filters)
+        pages = iter_details_pages(self.client, DETAILS_PATH, body, self.page_size)
+        async with aclosing(pages) as bodies:
+            async for response in bodies:
+                if int(response.get("totalHits", 0)) > self.result_window:
+                    parts.extend(split_at_midnight(window))
+                    logger.info("Window %s passes the result window: split", window)
+                    return
+                conversations = response.get("conversations") or []
+                yield [c for c in conversations if starts_inside(c, window)]
+
+
+def split_at_midnight(window: UtcRange) -> tuple[UtcRange, UtcRange]:
+    """Cut `window` at the UTC midnight nearest its middle.
+
+    The sync query matches whole UTC days, so only a cut on a day boundary makes
+    each part's result set smaller.
+    """
+    first_midnight = _next_midnight(window.start)
+    last_midnight = datetime.combine(window.end.date(), time(), tzinfo=UTC)
+    if last_midnight == window.end:
+        last_midnight -= timedelta(days=1)
+    if first_midnight > last_midnight:
+        raise ExtractionError(
+            f"More than {RESULT_WINDOW:,} conversations start on one UTC day "
+            f"({window}); the details query cannot page through them."
+        )
+    middle = window.start + window.duration / 2
+    cut = datetime.combine(middle.date(), time(), tzinfo=UTC)
+    if middle - cut >= timedelta(hours=12):
+        cut += timedelta(days=1)
+    cut = min(max(cut, first_midnight), last_midnight)
+    return UtcRange(window.start, cut), UtcRange(cut, window.end)
+
+
+def _next_midnight(instant: datetime) -> datetime:
+    midnight = datetime.combine(instant.date(), time(), tzinfo=UTC)
+    return midnight if midnight > instant else midnight + timedelta(days=1)

@@ -1,0 +1,460 @@
+"""The orchestrator: bring the store up to date for a range, then read it back.
+
+`Extractor.run(request)` resolves the form, works out which parts of the range the
+store lacks (or must re-read because late answers may still arrive), reads those
+windows through the sync details query or, for large ranges, async jobs, fetches
+the answers of every finished response not yet stored, names the ids, and returns
+the `Dataset`. Every page is stored as it arrives and a window is recorded only
+once all of it is stored, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import pandas as pd
+
+from csat.client import GenesysClient
+from csat.config import Config
+from csat.dataset import Dataset, ExtractRequest, Health, Progress, ProgressCallback
+from csat.details import (
+    Conversation,
+    Filters,
+    WindowReader,
+    evaluation_filters,
+    survey_filters,
+)
+from csat.evaluations import EvaluationAnswers
+from csat.forms import FormVersionCache, ResolvedForm, form_info, resolve_form
+from csat.jobs import JobPolicy, JobRunner, Sleep, data_availability
+from csat.lookups import DIVISIONS, QUEUES, USERS, WRAPUP_CODES, NameResolver
+from csat.metrics import survey_funnel
+from csat.records import evaluation_rows, interaction_row, survey_rows
+from csat.store import Store
+from csat.surveys import Answered, AnswerFetcher, Row, SurveyAnswers, is_finished
+from csat.timerange import UtcRange, local_range_to_utc, subtract
+
+logger = logging.getLogger(__name__)
+
+WindowState = Literal["complete", "provisional"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Tuning of an extraction; the defaults suit a real org."""
+
+    window_days: float = 31  # filtered sync queries may span 31 days
+    jobs_after_days: float = 31  # ranges needing more than this use async jobs
+    job_window_days: float = 31
+    job_policy: JobPolicy = field(default_factory=JobPolicy)
+    sleep: Sleep = asyncio.sleep
+    now: Callable[[], datetime] = _utc_now
+
+
+@dataclass(frozen=True)
+class PlannedWindow:
+    """One window to read, how to read it, and how to record it."""
+
+    window: UtcRange
+    state: WindowState
+    by_job: bool = False
+
+
+@dataclass(frozen=True)
+class _SourceKind:
+    filters: Callable[[str], Filters]
+    rows: Callable[[Conversation, str], list[Row]]
+    answers: type[AnswerFetcher]
+
+
+_SOURCES: dict[str, _SourceKind] = {
+    "survey": _SourceKind(survey_filters, survey_rows, SurveyAnswers),
+    "evaluation": _SourceKind(evaluation_filters, evaluation_rows, EvaluationAnswers),
+}
+
+
+def open_dataset_sync(
+    config: Config,
+    request: ExtractRequest,
+    progress: ProgressCallback | None = None,
+    options: ExtractOptions | None = None,
+) -> Dataset:
+    """Run an extraction to completion in a fresh event loop and return its rows.
+
+    Safe to call from a thread without a running loop (Streamlit's script thread).
+    """
+    return asyncio.run(open_dataset(config, request, progress, options))
+
+
+async def open_dataset(
+    config: Config,
+    request: ExtractRequest,
+    progress: ProgressCallback | None = None,
+    options: ExtractOptions | None = None,
+) -> Dataset:
+    """The async body of `open_dataset_sync`: one client, one store, one run."""
+    with Store.for_config(config) as store:
+        async with GenesysClient(config) as client:
+            extractor = Extractor(
+                client, store, config, options=options, progress=progress
+            )
+            return await extractor.run(request)
+
+
+class Extractor:
+    """Brings one org's store up to date for a request and reads it back."""
+
+    def __init__(
+        self,
+        client: GenesysClient,
+        store: Store,
+        config: Config,
+        *,
+        options: ExtractOptions | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.config = config
+        self.options = options or ExtractOptions()
+        self.progress = progress or (lambda _: None)
+        self.versions = FormVersionCache(client, store)
+        self.names = NameResolver(client, store)
+        self.notes: list[str] = []
+        self.data_availability: datetime | None = None
+        self._counts = {"conversations": 0, "answers": 0}
+
+    async def run(self, request: ExtractRequest) -> Dataset:
+        """Extract `request` into the store and return its dataset."""
+        wanted = local_range_to_utc(request.start, request.end, request.tz)
+        now = self.options.now()
+        self._report("forms", 0, None, "Choosing the form")
+        resolved = await self._resolve_form(request)
+        latest = await self.versions.get(resolved.latest_version_id, request.source)
+        plan = plan_windows(
+            wanted,
+            self._stored(resolved),
+            now=now,
+            lookback_days=request.lookback_days,
+            refresh=request.refresh,
+            window_days=self.options.window_days,
+        )
+        plan = await self._assign_jobs(plan)
+        await self._read_windows(plan, resolved, now)
+        if plan or request.refresh:
+            self.store.set_meta(_cached_at_key(resolved), now.isoformat())
+        frame = await self._named_frame(resolved, wanted)
+        self._report("done", 1, 1, f"{len(frame)} responses")
+        return Dataset(
+            request=request,
+            form=form_info(resolved, latest),
+            responses=frame,
+            answers=self.store.answers_frame(list(frame["survey_id"])),
+            health=self._health(frame, resolved, wanted, now),
+        )
+
+    # Choosing the form
+
+    async def _resolve_form(self, request: ExtractRequest) -> ResolvedForm:
+        """The form to read; without a refresh, the choice stored last time."""
+        key = f"form:{request.source}:{(request.form or '').strip().casefold()}"
+        stored = self.store.meta(key)
+        if stored and not request.refresh:
+            resolved = ResolvedForm(**_tupled(json.loads(stored)))
+        else:
+            resolved = await resolve_form(self.client, request.form, request.source)
+            self.store.set_meta(key, json.dumps(asdict(resolved)))
+        if resolved.warning:
+            self.notes.append(resolved.warning)
+        return resolved
+
+    def _stored(self, resolved: ResolvedForm) -> list[tuple[UtcRange, str]]:
+        states = self.store.windows(
+            source=resolved.source, context_id=resolved.context_id
+        )
+        return [(UtcRange(s.start, s.end), s.state) for s in states]
+
+    # Reading windows
+
+    async def _assign_jobs(self, plan: list[PlannedWindow]) -> list[PlannedWindow]:
+        """Large plans go to async jobs up to the data availability date."""
+        needed = sum((p.window.duration for p in plan), timedelta())
+        if needed <= timedelta(days=self.options.jobs_after_days):
+            return plan
+        available = await data_availability(self.client)
+        self.data_availability = available
+        logger.info("Using details jobs for data up to %s", available.isoformat())
+        return assign_jobs(plan, available, self.options.job_window_days)
+
+    async def _read_windows(
+        self, plan: Sequence[PlannedWindow], resolved: ResolvedForm, now: datetime
+    ) -> None:
+        kind = _SOURCES[resolved.source]
+        filters = kind.filters(resolved.context_id)
+        reader = WindowReader(self.client, filters)
+        jobs = JobRunner(
+            self.client,
+            filters,
+            policy=self.options.job_policy,
+            sleep=self.options.sleep,
+        )
+        answers = kind.answers(self.client, self.versions)
+        for done, planned in enumerate(plan):
+            pages = jobs.iter_pages if planned.by_job else reader.iter_pages
+            await self._read_window(planned, pages(planned.window), resolved, answers)
+            self.store.record_window(
+                source=resolved.source,
+                context_id=resolved.context_id,
+                window=planned.window,
+                state=planned.state,
+                fetched_at=now,
+            )
+            self._report("conversations", done + 1, len(plan), _window_note(planned))
+        if answers.missing:
+            self.notes.append(f"{len(answers.missing)} responses no longer exist")
+
+    async def _read_window(
+        self,
+        planned: PlannedWindow,
+        pages: AsyncIterator[list[Conversation]],
+        resolved: ResolvedForm,
+        answers: AnswerFetcher,
+    ) -> None:
+        """Store a window page by page; answers are fetched while paging goes on."""
+        try:
+            async with asyncio.TaskGroup() as group:
+                async for conversations in pages:
+                    pending = self._store_page(conversations, resolved)
+                    if pending:
+                        group.create_task(self._store_answers(answers, pending))
+        except BaseExceptionGroup as failures:
+            # Callers handle the csat error tree, not the task group's wrapper.
+            raise first_error(failures) from None
+        logger.info("Window %s stored (%s)", planned.window, planned.state)
+
+    def _store_page(
+        self, conversations: list[Conversation], resolved: ResolvedForm
+    ) -> list[Row]:
+        """Store a page's rows; return the finished responses that need answers."""
+        kind = _SOURCES[resolved.source]
+        rows = [r for c in conversations for r in kind.rows(c, resolved.context_id)]
+        final = self.store.surveys_with_answers(row["survey_id"] for row in rows)
+        # Finished responses with answers stored never change: leave them be.
+        fresh = [row for row in rows if row["survey_id"] not in final]
+        interactions = [
+            interaction_row(c, include_pii=self.config.include_pii)
+            for c in conversations
+        ]
+        self.store.upsert_interactions(interactions)
+        self.store.upsert_responses(fresh)
+        self._counts["conversations"] += len(conversations)
+        return [row for row in fresh if is_finished(row)]
+
+    async def _store_answers(self, answers: AnswerFetcher, rows: list[Row]) -> None:
+        answered: list[Answered] = await answers.fetch_all(rows)
+        self.store.upsert_responses(row for row, _ in answered)
+        for row, answer_rows in answered:
+            self.store.upsert_answers(str(row["survey_id"]), answer_rows)
+        self._counts["answers"] += len(answered)
+        self._report("answers", self._counts["answers"], None, "Answers stored")
+
+    # Names and the result
+
+    async def _named_frame(
+        self, resolved: ResolvedForm, wanted: UtcRange
+    ) -> pd.DataFrame:
+        frame = self._frame(resolved, wanted)
+        self._report("names", 0, None, "Looking up names")
+        asked = await self.names.resolve(
+            {
+                USERS: _ids(frame, "agent_id", "agent_ids"),
+                QUEUES: _ids(frame, "queue_id"),
+                WRAPUP_CODES: _ids(frame, "wrapup_code_id"),
+                DIVISIONS: _ids(frame, "division_ids"),
+            }
+        )
+        return self._frame(resolved, wanted) if asked else frame
+
+    def _frame(self, resolved: ResolvedForm, wanted: UtcRange) -> pd.DataFrame:
+        return self.store.responses_frame(
+            source=resolved.source,
+            context_id=resolved.context_id,
+            window=wanted,
+            include_pii=self.config.include_pii,
+        )
+
+    def _health(
+        self,
+        frame: pd.DataFrame,
+        resolved: ResolvedForm,
+        wanted: UtcRange,
+        now: datetime,
+    ) -> Health:
+        stats = self.client.stats
+        funnel = survey_funnel(frame)
+        cached_at = self.store.meta(_cached_at_key(resolved))
+        return Health(
+            requests=stats.requests,
+            retries=stats.retries,
+            rate_limited=stats.rate_limited,
+            permission_problems=tuple(self.names.problems),
+            provisional_from=self._provisional_from(resolved, wanted, now),
+            data_availability=self.data_availability,
+            cached_at=datetime.fromisoformat(cached_at) if cached_at else None,
+            left_out=_left_out(frame),
+            errors_by_reason=funnel.errors_by_reason,
+            partial_responses=funnel.partial,
+            notes=tuple(self.notes),
+        )
+
+    def _provisional_from(
+        self, resolved: ResolvedForm, wanted: UtcRange, now: datetime
+    ) -> datetime | None:
+        stored = self._stored(resolved)
+        complete = [window for window, state in stored if state == "complete"]
+        # A provisional window read again later is covered by a complete one.
+        starts = [
+            max(part.start, wanted.start)
+            for window, state in stored
+            if state == "provisional"
+            for part in subtract(window, complete)
+            if part.overlaps(wanted)
+        ]
+        if wanted.end > now:
+            starts.append(max(now, wanted.start))
+        return min(starts, default=None)
+
+    def _report(self, stage: str, done: int, total: int | None, message: str) -> None:
+        self.progress(Progress(stage=stage, done=done, total=total, message=message))
+
+
+# Planning (pure)
+
+
+def plan_windows(
+    wanted: UtcRange,
+    stored: Sequence[tuple[UtcRange, str]],
+    *,
+    now: datetime,
+    lookback_days: float,
+    refresh: bool,
+    window_days: float,
+) -> list[PlannedWindow]:
+    """The windows of `wanted` to read, oldest first.
+
+    A part is read unless the store holds it complete (or at all, without a
+    refresh); with a refresh the look-back period is read again whatever the store
+    holds. Nothing after `now` is read. Windows inside the look-back period are
+    recorded provisional: surveys there may still be answered.
+    """
+    if wanted.start >= now:
+        return []
+    until_now = UtcRange(wanted.start, min(wanted.end, now))
+    lookback_start = now - timedelta(days=lookback_days)
+    covered = [window for window, state in stored if state == "complete" or not refresh]
+    if refresh and lookback_start < until_now.end:
+        lookback = UtcRange(max(lookback_start, until_now.start), until_now.end)
+        covered = [part for c in covered for part in subtract(c, [lookback])]
+    planned: list[PlannedWindow] = []
+    for gap in subtract(until_now, covered):
+        for part in cut_at(gap, lookback_start):
+            state: WindowState = (
+                "provisional" if part.start >= lookback_start else "complete"
+            )
+            planned += [PlannedWindow(w, state) for w in day_windows(part, window_days)]
+    return planned
+
+
+def assign_jobs(
+    plan: Sequence[PlannedWindow], available: datetime, job_window_days: float
+) -> list[PlannedWindow]:
+    """Read what lies before `available` by jobs, the rest by the sync query."""
+    assigned: list[PlannedWindow] = []
+    for planned in plan:
+        for part in cut_at(planned.window, available):
+            if part.end <= available:
+                windows = day_windows(part, job_window_days)
+                assigned += [PlannedWindow(w, planned.state, True) for w in windows]
+            else:
+                assigned.append(PlannedWindow(part, planned.state))
+    return assigned
+
+
+def cut_at(window: UtcRange, instant: datetime) -> list[UtcRange]:
+    """`window`, cut in two at `instant` when it lies inside."""
+    if window.start < instant < window.end:
+        return [UtcRange(window.start, instant), UtcRange(instant, window.end)]
+    return [window]
+
+
+def day_windows(period: UtcRange, max_days: float) -> list[UtcRange]:
+    """`period` cut into windows of at most `max_days`, inner cuts at UTC midnight.
+
+    The sync query matches whole UTC days, so a cut inside a day would make both
+    neighbours read that day.
+    """
+    step = timedelta(days=max_days)
+    first_day = datetime.combine(period.start.date(), datetime.min.time(), tzinfo=UTC)
+    cuts = [period.start]
+    boundary = first_day + step if step >= timedelta(days=1) else period.start + step
+    while boundary < period.end:
+        cuts.append(boundary)
+        boundary += step
+    cuts.append(period.end)
+    return [UtcRange(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+
+
+# Small helpers
+
+
+def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first error a task group collected, unwrapped from nested groups."""
+    first = group.exceptions[0]
+    if isinstance(first, BaseExceptionGroup):
+        return first_error(first)
+    return first
+
+
+def _cached_at_key(resolved: ResolvedForm) -> str:
+    return f"cached_at:{resolved.source}:{resolved.context_id}"
+
+
+def _tupled(values: dict[str, Any]) -> dict[str, Any]:
+    values["version_ids"] = tuple(values.get("version_ids") or ())
+    return values
+
+
+def _ids(frame: pd.DataFrame, *columns: str) -> set[str]:
+    """Every id in `columns`, splitting `;`-joined lists."""
+    found: set[str] = set()
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        for value in frame[column].dropna():
+            found.update(part for part in str(value).split(";") if part)
+    return found
+
+
+def _left_out(frame: pd.DataFrame) -> dict[str, int]:
+    """Responses left out of the scores, by status."""
+    if frame.empty:
+        return {}
+    status = frame["survey_status"].astype("string")
+    left = status[status.str.casefold() != "finished"].fillna("unknown")
+    return {str(k): int(v) for k, v in left.value_counts().items()}
+
+
+def _window_note(planned: PlannedWindow) -> str:
+    how = "job" if planned.by_job else "query"
+    return f"Read {planned.window} by {how} ({planned.state})"

@@ -1,0 +1,78 @@
+"""Survey answers: one Quality API request per finished survey, ever.
+
+A finished survey never changes, so once its answers are stored it is never asked
+for again; surveys in any other status have no answers to fetch. The texts of
+questions and answers come from the exact form version the survey was answered on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from csat.client import GenesysClient
+from csat.errors import NotFoundError
+from csat.forms import FormVersion, FormVersionCache, Source
+from csat.records import apply_survey_answers
+
+logger = logging.getLogger(__name__)
+
+SURVEY_PATH = "/api/v2/quality/surveys/{survey_id}"
+
+Row = dict[str, Any]
+Answered = tuple[Row, list[Row]]
+
+
+def is_finished(row: Row) -> bool:
+    """Whether the response row's status is `Finished` (compared without case)."""
+    return str(row.get("survey_status") or "").casefold() == "finished"
+
+
+class AnswerFetcher:
+    """Fetches the answers of finished responses and applies them to their rows.
+
+    Requests run concurrently; the client bounds how many are in flight. A response
+    that no longer exists is noted in `missing` and left without answers.
+    """
+
+    source: Source = "survey"
+
+    def __init__(self, client: GenesysClient, versions: FormVersionCache) -> None:
+        self.client = client
+        self.versions = versions
+        self.missing: list[str] = []
+
+    async def fetch_all(self, rows: Iterable[Row]) -> list[Answered]:
+        """Answers for every finished row among `rows`."""
+        finished = [row for row in rows if is_finished(row)]
+        results = await asyncio.gather(*(self.fetch_one(row) for row in finished))
+        return [result for result in results if result is not None]
+
+    async def fetch_one(self, row: Row) -> Answered | None:
+        """The row with its answers applied, and its answer rows."""
+        try:
+            payload: dict[str, Any] = await self.client.get(self.path(row))
+        except NotFoundError:
+            logger.warning("%s %s not found; no answers", self.source, row["survey_id"])
+            self.missing.append(str(row["survey_id"]))
+            return None
+        version = await self.versions.get(self.version_id(payload, row), self.source)
+        return self.apply(row, payload, version)
+
+    def path(self, row: Row) -> str:
+        return SURVEY_PATH.format(survey_id=row["survey_id"])
+
+    def version_id(self, payload: dict[str, Any], row: Row) -> str:
+        form = payload.get("surveyForm") or {}
+        return str(form.get("id") or row["survey_form_id"])
+
+    def apply(
+        self, row: Row, payload: dict[str, Any], version: FormVersion
+    ) -> Answered:
+        return apply_survey_answers(row, payload, version)
+
+
+class SurveyAnswers(AnswerFetcher):
+    """Answers of finished surveys, from `GET /api/v2/quality/surveys/{id}`."""

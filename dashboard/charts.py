@@ -1,0 +1,156 @@
+"""Altair figures for the pages, built by pure functions from metric tables.
+
+Colours follow the usual NPS reading (detractors red, passives grey, promoters
+green); a provisional period is drawn hollow and labelled, never like a final one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import altair as alt
+import pandas as pd
+
+GROUP_COLOURS = {"detractors": "#d1242f", "passives": "#8c959f", "promoters": "#1a7f37"}
+BAND_COLOUR = "#1f6feb"
+PROVISIONAL = "provisional"
+FINAL = "final"
+
+TREND_METRICS: dict[str, tuple[str, str, str, str]] = {
+    # key: (value column, low, high, axis title)
+    "csat": ("csat_pct", "csat_low", "csat_high", "CSAT %"),
+    "mean": ("mean", "mean", "mean", "Mean score"),
+    "nps": ("nps", "nps_low", "nps_high", "NPS"),
+}
+
+
+def distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
+    """Answers per CSAT value, every value of the scale shown (zeros included)."""
+    data = distribution.assign(
+        score=distribution["score"].astype("int64").astype(str),
+        share_pct=100 * distribution["share"].fillna(0.0),
+    )
+    order = data["score"].tolist()
+    return (
+        alt.Chart(data)
+        .mark_bar(color=BAND_COLOUR)
+        .encode(
+            x=alt.X("score:N", sort=order, title="CSAT score", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="Responses"),
+            tooltip=[
+                alt.Tooltip("score:N", title="Score"),
+                alt.Tooltip("count:Q", title="Responses"),
+                alt.Tooltip("share_pct:Q", title="Share %", format=".1f"),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def nps_chart(breakdown: pd.DataFrame) -> alt.Chart:
+    """Detractors, passives and promoters as shares of answered NPS questions."""
+    data = breakdown.assign(
+        share_pct=100 * breakdown["share"].fillna(0.0),
+        group=breakdown["group"].str.capitalize(),
+    )
+    groups = [g.capitalize() for g in GROUP_COLOURS]
+    colours = alt.Scale(domain=groups, range=list(GROUP_COLOURS.values()))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("group:N", sort=groups, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("share_pct:Q", title="Share of NPS answers (%)"),
+            color=alt.Color("group:N", scale=colours, legend=None),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("count:Q", title="Responses"),
+                alt.Tooltip("share_pct:Q", title="Share %", format=".1f"),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def trend_chart(
+    table: pd.DataFrame, metric: str, provisional_from: datetime | None
+) -> alt.LayerChart:
+    """A metric per period with its 95 % band; provisional periods hollow."""
+    value, low, high, title = TREND_METRICS[metric]
+    data = _trend_data(table, value, low, high, provisional_from)
+    base = alt.Chart(data).encode(x=alt.X("period:T", title=None))
+    band = base.mark_area(opacity=0.18, color=BAND_COLOUR).encode(
+        y=alt.Y("low:Q", title=title), y2="high:Q"
+    )
+    line = base.mark_line(color=BAND_COLOUR).encode(y="value:Q")
+    points = base.mark_point(size=60, color=BAND_COLOUR).encode(
+        y="value:Q",
+        fill=alt.Fill(
+            "state:N",
+            scale=alt.Scale(domain=[FINAL, PROVISIONAL], range=[BAND_COLOUR, "white"]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        tooltip=_trend_tooltip(title),
+    )
+    return alt.layer(band, line, points).properties(height=300)
+
+
+def group_chart(view: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Ranked agents or queues: CSAT % with its interval, best lower bound first."""
+    order = view["Name"].tolist()
+    base = alt.Chart(view).encode(
+        y=alt.Y("Name:N", sort=order, title=title),
+    )
+    bars = base.mark_bar(color=BAND_COLOUR, opacity=0.75).encode(
+        x=alt.X("CSAT %:Q", scale=alt.Scale(domain=[0, 100]), title="CSAT %"),
+        tooltip=[
+            alt.Tooltip("Name:N"),
+            alt.Tooltip("Responses:Q"),
+            alt.Tooltip("CSAT %:Q", format=".1f"),
+            alt.Tooltip("CSAT % low:Q", format=".1f"),
+            alt.Tooltip("CSAT % high:Q", format=".1f"),
+        ],
+    )
+    whiskers = base.mark_rule(color="#24292f").encode(x="CSAT % low:Q", x2="CSAT % high:Q")
+    return alt.layer(bars, whiskers).properties(height=max(120, 22 * len(view)))
+
+
+def _trend_data(
+    table: pd.DataFrame,
+    value: str,
+    low: str,
+    high: str,
+    provisional_from: datetime | None,
+) -> pd.DataFrame:
+    scale = 100.0 if value == "csat_pct" else 1.0
+    data = pd.DataFrame(
+        {
+            "period": pd.to_datetime(table["period"]),
+            "value": scale * table[value],
+            "low": scale * table[low],
+            "high": scale * table[high],
+            "n": table["responses"],
+        }
+    )
+    data["state"] = provisional_states(table["period"], provisional_from)
+    return data
+
+
+def provisional_states(periods: pd.Series, provisional_from: datetime | None) -> pd.Series:
+    """`provisional` for periods that end after `provisional_from`, else `final`."""
+    if provisional_from is None:
+        return pd.Series(FINAL, index=periods.index)
+    first_day = provisional_from.date()
+    dates = pd.to_datetime(periods).dt.date
+    return (dates >= first_day).map({True: PROVISIONAL, False: FINAL})
+
+
+def _trend_tooltip(title: str) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("period:T", title="Period"),
+        alt.Tooltip("value:Q", title=title, format=".1f"),
+        alt.Tooltip("low:Q", title="95 % low", format=".1f"),
+        alt.Tooltip("high:Q", title="95 % high", format=".1f"),
+        alt.Tooltip("n:Q", title="Responses"),
+        alt.Tooltip("state:N", title="Data"),
+    ]

@@ -1,0 +1,170 @@
+"""The sidebar every page shares; its choices live in the URL so views can be shared.
+
+Each widget is bound to a query parameter named by its key (`bind=
+"query-params"`), so the URL always describes the view and opening it restores
+the view. Values equal to their default are left out of the URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from zoneinfo import available_timezones
+
+import pandas as pd
+import streamlit as st
+
+from csat.dataset import FormChoice, Source
+from dashboard.filters import filter_options
+from dashboard.org import Org, check_connection, form_choices
+from dashboard.ranges import DEFAULT_PRESET, Preset, describe_range, resolve_range
+from dashboard.state import ANCHOR_LABELS, Anchor, Filters, FormSelection
+
+AUTOMATIC = "auto"
+DEFAULT_TZ = os.environ.get("CSAT_TIMEZONE", "UTC")
+URL = "query-params"
+FILTERS: tuple[tuple[str, str, str], ...] = (
+    # (URL key, label, column of the joined frame)
+    ("queue", "Queue", "queue_name"),
+    ("agent", "Agent", "agent_name"),
+    ("media", "Media type", "media_type"),
+    ("direction", "Direction", "direction"),
+    ("wrapup", "Wrap-up code", "wrapup_name"),
+)
+REFRESH_KEY = "refresh"
+
+
+def render_connection(org: Org) -> None:
+    """Which org this is; demo data is labelled as such."""
+    bar = st.sidebar
+    if org.demo:
+        bar.badge("Demo data", icon=":material/science:", color="orange")
+        bar.caption(
+            "A simulated org: no credentials are configured. Set "
+            "GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION to read "
+            "your own org."
+        )
+    else:
+        bar.badge(org.label, icon=":material/cloud_done:", color="blue")
+
+
+def render_connection_check(org: Org, source: Source) -> None:
+    """A button that logs in and names any missing OAuth permission."""
+    if not st.sidebar.button("Check connection", icon=":material/network_check:"):
+        return
+    report = check_connection(org.key, source, org)
+    if report.ok:
+        st.sidebar.success(f"Connected; all {len(report.checked)} permissions granted.")
+    else:
+        names = ", ".join(f"`{n}`" for n in report.missing)
+        st.sidebar.error(f"Missing OAuth permission: {names}. Add it to a role of "
+                         "the OAuth client.")
+
+
+def render_period(org: Org) -> tuple[date, date, str, Anchor]:
+    """Date range (a preset or custom dates), time zone and time anchor."""
+    bar = st.sidebar
+    bar.subheader("Period")
+    zones = sorted(available_timezones())
+    tz = bar.selectbox(
+        "Time zone", zones, index=zones.index(DEFAULT_TZ), key="tz", bind=URL
+    )
+    preset = bar.selectbox(
+        "Date range",
+        list(Preset),
+        index=list(Preset).index(DEFAULT_PRESET),
+        format_func=lambda p: Preset(p).label,
+        key="range",
+        bind=URL,
+    )
+    start, end = _range(Preset(preset), org.today(tz))
+    bar.caption(f"{describe_range(start, end)} ({tz})")
+    anchor = bar.radio(
+        "Time anchor",
+        list(ANCHOR_LABELS),
+        format_func=lambda a: ANCHOR_LABELS[a],
+        key="anchor",
+        bind=URL,
+        horizontal=True,
+        help="Place each response at its interaction's start, or at the time "
+        "the customer completed the survey.",
+    )
+    return start, end, tz, anchor
+
+
+def render_form(org: Org) -> FormSelection:
+    """The survey form override: automatic, a survey form or an evaluation form."""
+    choices = form_choices(org.key, "survey", org) + form_choices(
+        org.key, "evaluation", org
+    )
+    labels = {AUTOMATIC: "Automatic (the CSAT survey form)"} | {
+        _option(c): _label(c) for c in choices
+    }
+    picked = st.sidebar.selectbox(
+        "Survey form",
+        list(labels),
+        format_func=labels.__getitem__,
+        key="form",
+        bind=URL,
+        help="Evaluation forms are for CSAT recorded by evaluators on a "
+        "scorecard; their figures are labelled evaluation-based.",
+    )
+    return _selection(picked)
+
+
+def render_filters(frame: pd.DataFrame) -> Filters:
+    """Queue, agent, media type, direction and wrap-up code filters."""
+    with st.sidebar.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+        chosen = [
+            _multiselect(label, key, filter_options(frame, column))
+            for key, label, column in FILTERS
+        ]
+    return Filters(*chosen)
+
+
+def render_refresh() -> bool:
+    """The Refresh button; True on the run it was pressed."""
+    return st.sidebar.button(
+        "Refresh",
+        key=REFRESH_KEY,
+        icon=":material/refresh:",
+        help="Fetch what is new in the look-back period (surveys answered late); "
+        "everything already fetched is kept.",
+    )
+
+
+def _range(preset: Preset, today: date) -> tuple[date, date]:
+    if preset is not Preset.CUSTOM:
+        return resolve_range(preset, today)
+    default = resolve_range(DEFAULT_PRESET, today)
+    picked = st.sidebar.date_input(
+        "From - to", value=default, max_value=today, key="dates", bind=URL
+    )
+    days = tuple(picked) if isinstance(picked, Sequence) else (picked,)
+    if len(days) == 2 and days[0] is not None and days[1] is not None:
+        return resolve_range(preset, today, (days[0], days[1]))
+    return default
+
+
+def _multiselect(label: str, key: str, options: list[str]) -> tuple[str, ...]:
+    picked = st.multiselect(label, options, key=key, bind=URL, placeholder="All")
+    return tuple(str(p) for p in picked)
+
+
+def _option(choice: FormChoice) -> str:
+    return f"{choice.source}:{choice.context_id}"
+
+
+def _label(choice: FormChoice) -> str:
+    kind = "evaluation form, scorecard" if choice.source == "evaluation" else "survey form"
+    draft = "" if choice.published else ", not published"
+    return f"{choice.name} ({kind}{draft})"
+
+
+def _selection(option: str | None) -> FormSelection:
+    if not option or option == AUTOMATIC:
+        return FormSelection()
+    source, _, context_id = option.partition(":")
+    kind: Source = "evaluation" if source == "evaluation" else "survey"
+    return FormSelection(source=kind, form=context_id)

@@ -1,0 +1,177 @@
+"""Tables the pages show, built from the joined frame by pure functions.
+
+Column names here are the headers a supervisor reads, in the page and in the CSV
+download. Customer text stays plain data: the pages render it with `st.dataframe`
+or `st.text`, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboard.filters import finished_mask
+
+Linker = Callable[[str], str | None]
+
+INTERACTION_COLUMNS = [
+    "Local time", "Agent", "Queue", "Media type", "Direction", "Duration",
+    "Wrap-up code", "Transfers", "CSAT", "NPS", "Comment", "Survey completed",
+    "Link", "Survey ID", "Conversation ID",
+]  # fmt: skip
+GROUP_COLUMNS = [
+    "Rank", "Name", "Responses", "CSAT %", "CSAT % low", "CSAT % high", "Mean",
+    "NPS", "Response rate %", "Detractors",
+]  # fmt: skip
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def verbatim(frame: pd.DataFrame) -> pd.Series:
+    """Free-text answers and the NPS comment of each row, joined by a blank line."""
+    parts = [frame[c].astype("string").fillna("").str.strip() for c in _texts(frame)]
+    if not parts:
+        return pd.Series("", index=frame.index, dtype="string")
+    joined = parts[0]
+    for part in parts[1:]:
+        gap = ((joined != "") & (part != "")).map({True: "\n\n", False: ""})
+        joined = joined + gap + part
+    return joined
+
+
+def interactions_table(frame: pd.DataFrame, tz: str, link: Linker) -> pd.DataFrame:
+    """One row per finished survey, newest interaction first."""
+    rows = frame.loc[finished_mask(frame)]
+    rows = rows.sort_values(
+        ["conversation_start", "survey_id"], ascending=[False, True], kind="stable"
+    )
+    table = pd.DataFrame(
+        {
+            "Local time": local_time(rows["conversation_start"], tz),
+            "Agent": rows["agent_name"],
+            "Queue": rows["queue_name"],
+            "Media type": rows["media_type"],
+            "Direction": rows["direction"],
+            "Duration": rows["duration_s"].map(format_duration),
+            "Wrap-up code": rows["wrapup_name"],
+            "Transfers": rows["transfer_count"].astype("Int64"),
+            "CSAT": rows["csat_score"].astype("Int64"),
+            "NPS": rows["nps_score"].astype("Int64"),
+            "Comment": verbatim(rows),
+            "Survey completed": local_time(rows["survey_completed"], tz),
+            "Link": rows["conversation_id"].map(link),
+            "Survey ID": rows["survey_id"],
+            "Conversation ID": rows["conversation_id"],
+        }
+    )
+    return table.reset_index(drop=True)
+
+
+def answers_table(answers: pd.DataFrame, survey_id: str) -> pd.DataFrame:
+    """Every answer of one survey, in form order, N/A spelled out."""
+    rows = answers.loc[answers["survey_id"] == survey_id]
+    return pd.DataFrame(
+        {
+            "Question group": rows["question_group"],
+            "Question": rows["question_text"],
+            "Answer": rows.apply(_answer_text, axis=1) if len(rows) else [],
+        }
+    ).reset_index(drop=True)
+
+
+def handlers(frame: pd.DataFrame, survey_id: str) -> list[str]:
+    """Agents who handled the surveyed interaction, in order of first appearance."""
+    rows = frame.loc[frame["survey_id"] == survey_id]
+    if rows.empty:
+        return []
+    names = rows.iloc[0]["agent_names"]
+    return [n for n in str(names).split(";") if n] if isinstance(names, str) else []
+
+
+def comments_table(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """Verbatims of finished surveys, detractors first, then by CSAT score."""
+    rows = frame.loc[finished_mask(frame)].assign(_text=verbatim)
+    rows = rows.loc[rows["_text"] != ""]
+    rows = rows.sort_values(
+        ["nps_score", "csat_score", "conversation_start"],
+        ascending=[True, True, False],
+        na_position="last",
+        kind="stable",
+    )
+    return pd.DataFrame(
+        {
+            "NPS": rows["nps_score"].astype("Int64"),
+            "CSAT": rows["csat_score"].astype("Int64"),
+            "Agent": rows["agent_name"],
+            "Comment": rows["_text"],
+            "Local time": local_time(rows["conversation_start"], tz),
+            "Queue": rows["queue_name"],
+            "Survey ID": rows["survey_id"],
+        }
+    ).reset_index(drop=True)
+
+
+def group_view(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A `csat.metrics.group_table` result with readable headers, shares in %."""
+    return pd.DataFrame(
+        {
+            "Rank": table["rank"].astype("Int64"),
+            "Name": table[name].astype("string"),
+            "Responses": table["responses"].astype("int64"),
+            "CSAT %": 100 * table["csat_pct"],
+            "CSAT % low": 100 * table["csat_low"],
+            "CSAT % high": 100 * table["csat_high"],
+            "Mean": table["mean"],
+            "NPS": table["nps"],
+            "Response rate %": 100 * table["response_rate"],
+            "Detractors": table["detractors"].astype("int64"),
+        }
+    ).reset_index(drop=True)
+
+
+def split_ranked(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows that meet the minimum-responses rule, and the rest (not ranked)."""
+    ranked = table["ranked"].astype(bool)
+    return (
+        table.loc[ranked].reset_index(drop=True),
+        table.loc[~ranked].reset_index(drop=True),
+    )
+
+
+def local_time(times: pd.Series, tz: str) -> pd.Series:
+    """UTC timestamps as local wall-clock text, sortable as text."""
+    local = pd.to_datetime(times, utc=True).dt.tz_convert(tz)
+    return local.dt.strftime(TIME_FORMAT).astype("string")
+
+
+def format_duration(seconds: object) -> str:
+    """Seconds as H:MM:SS; empty when unknown."""
+    if seconds is None or pd.isna(seconds):  # type: ignore[call-overload]
+        return ""
+    total = round(float(seconds))  # type: ignore[arg-type]
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _texts(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("comment", "nps_comment") if c in frame.columns]
+
+
+def _answer_text(row: pd.Series) -> str:
+    if bool(row.get("system_marked_na")):
+        return "Not shown (hidden by the form)"
+    if bool(row.get("marked_na")):
+        return "N/A (chosen by the customer)"
+    for column in ("free_text", "answer_text"):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            return _with_score(value, row) if column == "answer_text" else value
+    nps = row.get("nps_score")
+    return "" if nps is None or pd.isna(nps) else str(int(nps))
+
+
+def _with_score(text: str, row: pd.Series) -> str:
+    score = row.get("score")
+    if score is None or pd.isna(score):
+        return text
+    return f"{text} ({int(score)})"
