@@ -90,6 +90,10 @@ class _Call:
     json: Any = None
     reauthenticated: bool = False
 
+    @property
+    def route(self) -> str:
+        return route_of(self.method, self.path)
+
 
 class GenesysClient:
     """Authenticated, paced and retried access to the Genesys Cloud API.
@@ -131,6 +135,7 @@ class GenesysClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Close the pooled connections."""
         await self._http.aclose()
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -138,9 +143,11 @@ class GenesysClient:
         return await self._run(_Call("GET", path, encode_params(params)))
 
     async def post(self, path: str, json: Any) -> Any:
+        """POST `json` to `path` (the same body again on every retry)."""
         return await self._run(_Call("POST", path, {}, json))
 
     async def delete(self, path: str) -> None:
+        """DELETE `path` (cancels an async job); any 2xx is success."""
         await self._run(_Call("DELETE", path, {}))
 
     async def _run(self, call: _Call) -> Any:
@@ -160,7 +167,7 @@ class GenesysClient:
             # The token expired or was revoked: one new token, the same request.
             call.reauthenticated = True
             self.stats.retries += 1
-            logger.info("Access token refused on %s; fetching a new one", call.path)
+            logger.info("Access token refused on %s; fetching a new one", call.route)
             response = await self._send_api(call)
         return _read_body(response)
 

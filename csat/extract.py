@@ -23,7 +23,14 @@ import pandas as pd
 
 from csat.client import GenesysClient
 from csat.config import Config
-from csat.dataset import Dataset, ExtractRequest, Health, Progress, ProgressCallback
+from csat.dataset import (
+    Dataset,
+    ExtractRequest,
+    Health,
+    Progress,
+    ProgressCallback,
+    Source,
+)
 from csat.details import (
     Conversation,
     Filters,
@@ -31,6 +38,7 @@ from csat.details import (
     evaluation_filters,
     survey_filters,
 )
+from csat.errors import NotFoundError
 from csat.evaluations import EvaluationAnswers
 from csat.forms import FormVersionCache, ResolvedForm, form_info, resolve_form
 from csat.jobs import JobPolicy, JobRunner, Sleep, data_availability
@@ -38,7 +46,7 @@ from csat.lookups import DIVISIONS, QUEUES, USERS, WRAPUP_CODES, NameResolver
 from csat.metrics import survey_funnel
 from csat.records import evaluation_rows, interaction_row, survey_rows
 from csat.store import Store
-from csat.surveys import Answered, AnswerFetcher, Row, SurveyAnswers, is_finished
+from csat.surveys import Answered, AnswerFetcher, Row, SurveyAnswers
 from csat.timerange import UtcRange, local_range_to_utc, subtract
 
 logger = logging.getLogger(__name__)
@@ -235,7 +243,9 @@ class Extractor:
         try:
             async with asyncio.TaskGroup() as group:
                 async for conversations in pages:
-                    pending = self._store_page(conversations, resolved)
+                    rows = await self._page_rows(conversations, resolved)
+                    self._store_page(conversations, rows)
+                    pending = [row for row in rows if answers.wants(row)]
                     if pending:
                         group.create_task(self._store_answers(answers, pending))
         except BaseExceptionGroup as failures:
@@ -243,29 +253,47 @@ class Extractor:
             raise first_error(failures) from None
         logger.info("Window %s stored (%s)", planned.window, planned.state)
 
-    def _store_page(
+    async def _page_rows(
         self, conversations: list[Conversation], resolved: ResolvedForm
     ) -> list[Row]:
-        """Store a page's rows; return the finished responses that need answers."""
+        """The page's response rows not yet final, each with its version's scale."""
         kind = _SOURCES[resolved.source]
         rows = [r for c in conversations for r in kind.rows(c, resolved.context_id)]
         final = self.store.surveys_with_answers(row["survey_id"] for row in rows)
         # Finished responses with answers stored never change: leave them be.
         fresh = [row for row in rows if row["survey_id"] not in final]
+        return [await self._with_scale(row, resolved.source) for row in fresh]
+
+    async def _with_scale(self, row: Row, source: Source) -> Row:
+        """The row with the CSAT scale of the form version it was sent on."""
+        try:
+            version = await self.versions.get(str(row["survey_form_id"]), source)
+        except NotFoundError:
+            logger.warning("Form version %s not found", row["survey_form_id"])
+            return row
+        if not version.scale:
+            return row
+        return row | {
+            "csat_scale_min": min(version.scale),
+            "csat_scale_max": max(version.scale),
+        }
+
+    def _store_page(self, conversations: list[Conversation], rows: list[Row]) -> None:
         interactions = [
             interaction_row(c, include_pii=self.config.include_pii)
             for c in conversations
         ]
-        self.store.upsert_interactions(interactions)
-        self.store.upsert_responses(fresh)
+        with self.store.transaction():
+            self.store.upsert_interactions(interactions)
+            self.store.upsert_responses(rows)
         self._counts["conversations"] += len(conversations)
-        return [row for row in fresh if is_finished(row)]
 
     async def _store_answers(self, answers: AnswerFetcher, rows: list[Row]) -> None:
         answered: list[Answered] = await answers.fetch_all(rows)
-        self.store.upsert_responses(row for row, _ in answered)
-        for row, answer_rows in answered:
-            self.store.upsert_answers(str(row["survey_id"]), answer_rows)
+        with self.store.transaction():
+            self.store.upsert_responses(row for row, _ in answered)
+            for row, answer_rows in answered:
+                self.store.upsert_answers(str(row["survey_id"]), answer_rows)
         self._counts["answers"] += len(answered)
         self._report("answers", self._counts["answers"], None, "Answers stored")
 
@@ -276,6 +304,7 @@ class Extractor:
     ) -> pd.DataFrame:
         frame = self._frame(resolved, wanted)
         self._report("names", 0, None, "Looking up names")
+        self._note_unseen_divisions(frame, await self.names.working_divisions())
         asked = await self.names.resolve(
             {
                 USERS: _ids(frame, "agent_id", "agent_ids"),
@@ -285,6 +314,18 @@ class Extractor:
             }
         )
         return self._frame(resolved, wanted) if asked else frame
+
+    def _note_unseen_divisions(
+        self, frame: pd.DataFrame, divisions: dict[str, str]
+    ) -> None:
+        unseen = sorted(set(divisions) - _ids(frame, "division_ids"))
+        if frame.empty or not unseen:
+            return
+        names = ", ".join(divisions[i] for i in unseen)
+        self.notes.append(
+            f"No responses from the divisions {names}. If the OAuth client's role "
+            "covers only some divisions, the responses of the others are missing."
+        )
 
     def _frame(self, resolved: ResolvedForm, wanted: UtcRange) -> pd.DataFrame:
         return self.store.responses_frame(
@@ -377,13 +418,22 @@ def plan_windows(
 
 
 def assign_jobs(
-    plan: Sequence[PlannedWindow], available: datetime, job_window_days: float
+    plan: Sequence[PlannedWindow],
+    available: datetime,
+    job_window_days: float,
+    margin: timedelta = timedelta(days=2),
 ) -> list[PlannedWindow]:
-    """Read what lies before `available` by jobs, the rest by the sync query."""
+    """Read the older part of the plan by jobs, the rest by the sync query.
+
+    A job leaves out conversations that ended after `available`, and the window
+    holding a conversation's start is the only one that keeps it; so jobs stop a
+    `margin` (the longest conversation) before `available`, on a UTC midnight.
+    """
+    until = _utc_midnight(available - margin)
     assigned: list[PlannedWindow] = []
     for planned in plan:
-        for part in cut_at(planned.window, available):
-            if part.end <= available:
+        for part in cut_at(planned.window, until):
+            if part.end <= until:
                 windows = day_windows(part, job_window_days)
                 assigned += [PlannedWindow(w, planned.state, True) for w in windows]
             else:
@@ -405,7 +455,7 @@ def day_windows(period: UtcRange, max_days: float) -> list[UtcRange]:
     neighbours read that day.
     """
     step = timedelta(days=max_days)
-    first_day = datetime.combine(period.start.date(), datetime.min.time(), tzinfo=UTC)
+    first_day = _utc_midnight(period.start)
     cuts = [period.start]
     boundary = first_day + step if step >= timedelta(days=1) else period.start + step
     while boundary < period.end:
@@ -416,6 +466,10 @@ def day_windows(period: UtcRange, max_days: float) -> list[UtcRange]:
 
 
 # Small helpers
+
+
+def _utc_midnight(instant: datetime) -> datetime:
+    return datetime.combine(instant.date(), datetime.min.time(), tzinfo=UTC)
 
 
 def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:

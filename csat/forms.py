@@ -19,10 +19,12 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from csat.client import GenesysClient
 from csat.dataset import FormChoice, FormInfo, Source
-from csat.errors import ApiError, FormSelectionError, NotFoundError
+from csat.errors import FormSelectionError, NotFoundError
+from csat.paging import iter_entities
 
 if TYPE_CHECKING:
     from csat.store import Store
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FormVersion",
     "FormVersionCache",
-    "JsonClient",
     "QuestionInfo",
     "ResolvedForm",
     "Source",
@@ -45,17 +46,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
-# A listing that keeps announcing a next page past this is not a form listing.
-_MAX_PAGES = 200
 _CSAT_NAME = re.compile(r"csat|satisf", re.IGNORECASE)
 _SATISFACTION = re.compile(r"satisf", re.IGNORECASE)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-class JsonClient(Protocol):
-    """The part of `csat.client.GenesysClient` this module uses."""
-
-    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -135,7 +128,7 @@ def form_info(resolved: ResolvedForm, version: FormVersion) -> FormInfo:
 
 
 async def list_form_choices(
-    client: JsonClient, source: Source = "survey"
+    client: GenesysClient, source: Source = "survey"
 ) -> list[FormChoice]:
     """Every form of the org for the override list, CSAT-like forms first."""
     entries = await _load_forms(client, source)
@@ -153,7 +146,7 @@ async def list_form_choices(
 
 
 async def resolve_form(
-    client: JsonClient, override: str | None, source: Source = "survey"
+    client: GenesysClient, override: str | None, source: Source = "survey"
 ) -> ResolvedForm:
     """Choose the form to extract: the override if given, else the CSAT form.
 
@@ -171,7 +164,7 @@ async def resolve_form(
 class FormVersionCache:
     """Form versions by id, each fetched once: from memory, the store, then the API."""
 
-    def __init__(self, client: JsonClient, store: Store | None) -> None:
+    def __init__(self, client: GenesysClient, store: Store | None) -> None:
         self._client = client
         self._store = store
         self._versions: dict[str, FormVersion] = {}
@@ -297,7 +290,7 @@ class _FormEntry:
         return f"{self.name} ({self.context_id})"
 
 
-async def _load_forms(client: JsonClient, source: Source) -> list[_FormEntry]:
+async def _load_forms(client: GenesysClient, source: Source) -> list[_FormEntry]:
     paths = _paths(source)
     working = await _list_entities(client, paths.working, {"expand": "publishHistory"})
     entries: dict[str, _FormEntry] = {}
@@ -349,34 +342,16 @@ def _history_complete(entity: Mapping[str, Any]) -> bool:
 
 
 async def _list_entities(
-    client: JsonClient, path: str, params: Mapping[str, Any]
+    client: GenesysClient, path: str, params: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """Every entity of a `pageNumber` listing, following `nextUri`/`pageCount`."""
-    entities: list[dict[str, Any]] = []
-    for page in range(1, _MAX_PAGES + 1):
-        query = {**params, "pageSize": PAGE_SIZE, "pageNumber": page}
-        body = await client.get(path, params=query)
-        batch = body.get("entities") or []
-        entities.extend(batch)
-        if not batch or not _has_next_page(body, page):
-            return entities
-    raise ApiError(
-        f"The listing {path} did not end after {_MAX_PAGES} pages", path=path
-    )
-
-
-def _has_next_page(body: Mapping[str, Any], page: int) -> bool:
-    page_count = body.get("pageCount")
-    if page_count is not None and page >= int(page_count):
-        return False
-    return bool(body.get("nextUri")) or page_count is not None
+    return [entity async for entity in iter_entities(client, path, params, PAGE_SIZE)]
 
 
 # Choosing a form
 
 
 async def _resolve_override(
-    client: JsonClient, entries: list[_FormEntry], override: str, source: Source
+    client: GenesysClient, entries: list[_FormEntry], override: str, source: Source
 ) -> ResolvedForm:
     wanted = override.casefold()
     matches = [
@@ -405,7 +380,7 @@ async def _resolve_override(
 
 
 async def _fetch_unlisted(
-    client: JsonClient, form_id: str, source: Source
+    client: GenesysClient, form_id: str, source: Source
 ) -> _FormEntry | None:
     """A version id missing from the listings (an old version), read directly."""
     if not _UUID.match(form_id.casefold()):

@@ -11,6 +11,7 @@ permission the client lacks is recorded, and the names stay unresolved.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from csat.store import Store
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+LISTED_DIVISIONS = "divisions:listed"
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,32 @@ class NameResolver:
             if entity.get("id") in ids and entity.get("name"):
                 names[str(entity["id"])] = str(entity["name"])
         return names
+
+    async def working_divisions(self) -> dict[str, str]:
+        """The org's divisions other than its home division, listed once.
+
+        Divisions need no permission to list, while a client limited to some
+        divisions sees no conversations of the others: comparing the two is the
+        only sign of data hidden from this client. The home division often holds
+        no contact-centre work at all, so it is left out of the comparison.
+        """
+        listed = self.store.meta(LISTED_DIVISIONS)
+        if listed is None:
+            entities = [
+                e
+                async for e in iter_entities(
+                    self.client, DIVISIONS.path, {}, BATCH_SIZE
+                )
+            ]
+            names = {str(e["id"]): str(e.get("name") or e["id"]) for e in entities}
+            self.store.put_names(DIVISIONS.kind, names)
+            working = sorted(
+                str(e["id"]) for e in entities if not e.get("homeDivision")
+            )
+            listed = json.dumps(working)
+            self.store.set_meta(LISTED_DIVISIONS, listed)
+        known = self.store.names(DIVISIONS.kind)
+        return {i: known.get(i, i) for i in json.loads(listed)}
 
     def _note_permission(self, kind: LookupKind, error: MissingPermissionError) -> None:
         needed = ", ".join(error.permissions) or "a permission"

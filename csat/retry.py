@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
+from typing import NoReturn
 
 from tenacity import (
     AsyncRetrying,
@@ -115,7 +116,7 @@ def retry_policy(
         wait=wait_retry_after_or(backoff),
         retry=retry_if_exception(is_retryable),
         before_sleep=_before_sleep(max_attempts, on_retry),
-        reraise=True,
+        retry_error_callback=_give_up,
     )
 
 
@@ -135,6 +136,26 @@ def _before_sleep(max_attempts: int, on_retry: RetryHook | None) -> RetryHook:
             on_retry(retry_state)
 
     return log_retry
+
+
+def _give_up(retry_state: RetryCallState) -> NoReturn:
+    """Log why the retries stopped, then raise the last error itself."""
+    error = _error(retry_state)
+    if error is None:  # tenacity stops only after a failed attempt
+        raise RuntimeError("retry policy stopped without an error")
+    logger.warning(
+        "Giving up on %s after %d attempt(s): %s%s",
+        getattr(error, "path", "") or "request",
+        retry_state.attempt_number,
+        _describe(error),
+        _too_long(error),
+    )
+    raise error
+
+
+def _too_long(error: BaseException) -> str:
+    wait = error.retry_after if isinstance(error, ApiError) else None
+    return "" if wait is None else f", asked to wait {wait:.0f} s"
 
 
 def _describe(error: BaseException | None) -> str:

@@ -1,8 +1,10 @@
 """Survey answers: one Quality API request per finished survey, ever.
 
 A finished survey never changes, so once its answers are stored it is never asked
-for again; surveys in any other status have no answers to fetch. The texts of
-questions and answers come from the exact form version the survey was answered on.
+for again. Surveys still open, expired or opted out have nothing more to tell;
+a survey in `Error` is read once too, because only the Quality API says why
+(`surveyErrorDetails`). The texts of questions and answers come from the exact
+form version the survey was answered on.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ Answered = tuple[Row, list[Row]]
 
 def is_finished(row: Row) -> bool:
     """Whether the response row's status is `Finished` (compared without case)."""
-    return str(row.get("survey_status") or "").casefold() == "finished"
+    return _status(row) == "finished"
+
+
+def _status(row: Row) -> str:
+    return str(row.get("survey_status") or "").casefold()
 
 
 class AnswerFetcher:
@@ -38,16 +44,21 @@ class AnswerFetcher:
     """
 
     source: Source = "survey"
+    statuses: frozenset[str] = frozenset({"finished"})  # casefolded
 
     def __init__(self, client: GenesysClient, versions: FormVersionCache) -> None:
         self.client = client
         self.versions = versions
         self.missing: list[str] = []
 
+    def wants(self, row: Row) -> bool:
+        """Whether the row's status has details worth one request."""
+        return _status(row) in self.statuses
+
     async def fetch_all(self, rows: Iterable[Row]) -> list[Answered]:
-        """Answers for every finished row among `rows`."""
-        finished = [row for row in rows if is_finished(row)]
-        results = await asyncio.gather(*(self.fetch_one(row) for row in finished))
+        """Answers for every row among `rows` that `wants` them."""
+        wanted = [row for row in rows if self.wants(row)]
+        results = await asyncio.gather(*(self.fetch_one(row) for row in wanted))
         return [result for result in results if result is not None]
 
     async def fetch_one(self, row: Row) -> Answered | None:
@@ -75,4 +86,7 @@ class AnswerFetcher:
 
 
 class SurveyAnswers(AnswerFetcher):
-    """Answers of finished surveys, from `GET /api/v2/quality/surveys/{id}`."""
+    """Answers of finished surveys, and the reason of failed ones, from
+    `GET /api/v2/quality/surveys/{id}`."""
+
+    statuses = frozenset({"finished", "error"})

@@ -6,7 +6,7 @@ green); a provisional period is drawn hollow and labelled, never like a final on
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
@@ -31,11 +31,13 @@ def distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
         share_pct=100 * distribution["share"].fillna(0.0),
     )
     order = data["score"].tolist()
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar(color=BAND_COLOUR)
         .encode(
-            x=alt.X("score:N", sort=order, title="CSAT score", axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "score:N", sort=order, title="CSAT score", axis=alt.Axis(labelAngle=0)
+            ),
             y=alt.Y("count:Q", title="Responses"),
             tooltip=[
                 alt.Tooltip("score:N", title="Score"),
@@ -45,6 +47,7 @@ def distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=260)
     )
+    return chart
 
 
 def nps_chart(breakdown: pd.DataFrame) -> alt.Chart:
@@ -55,7 +58,7 @@ def nps_chart(breakdown: pd.DataFrame) -> alt.Chart:
     )
     groups = [g.capitalize() for g in GROUP_COLOURS]
     colours = alt.Scale(domain=groups, range=list(GROUP_COLOURS.values()))
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -70,14 +73,16 @@ def nps_chart(breakdown: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=260)
     )
+    return chart
 
 
 def trend_chart(
-    table: pd.DataFrame, metric: str, provisional_from: datetime | None
+    table: pd.DataFrame, metric: str, provisional_day: date | None, freq: str
 ) -> alt.LayerChart:
     """A metric per period with its 95 % band; provisional periods hollow."""
     value, low, high, title = TREND_METRICS[metric]
-    data = _trend_data(table, value, low, high, provisional_from)
+    data = _trend_data(table, value, low, high)
+    data["state"] = provisional_states(table["period"], provisional_day, freq)
     base = alt.Chart(data).encode(x=alt.X("period:T", title=None))
     band = base.mark_area(opacity=0.18, color=BAND_COLOUR).encode(
         y=alt.Y("low:Q", title=title), y2="high:Q"
@@ -92,7 +97,7 @@ def trend_chart(
         ),
         tooltip=_trend_tooltip(title),
     )
-    return alt.layer(band, line, points).properties(height=300)
+    return alt.LayerChart(layer=[band, line, points], height=300)
 
 
 def group_chart(view: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -111,17 +116,13 @@ def group_chart(view: pd.DataFrame, title: str) -> alt.LayerChart:
             alt.Tooltip("CSAT % high:Q", format=".1f"),
         ],
     )
-    whiskers = base.mark_rule(color="#24292f").encode(x="CSAT % low:Q", x2="CSAT % high:Q")
-    return alt.layer(bars, whiskers).properties(height=max(120, 22 * len(view)))
+    whiskers = base.mark_rule(color="#24292f").encode(
+        x="CSAT % low:Q", x2="CSAT % high:Q"
+    )
+    return alt.LayerChart(layer=[bars, whiskers], height=max(120, 22 * len(view)))
 
 
-def _trend_data(
-    table: pd.DataFrame,
-    value: str,
-    low: str,
-    high: str,
-    provisional_from: datetime | None,
-) -> pd.DataFrame:
+def _trend_data(table: pd.DataFrame, value: str, low: str, high: str) -> pd.DataFrame:
     scale = 100.0 if value == "csat_pct" else 1.0
     data = pd.DataFrame(
         {
@@ -132,17 +133,19 @@ def _trend_data(
             "n": table["responses"],
         }
     )
-    data["state"] = provisional_states(table["period"], provisional_from)
     return data
 
 
-def provisional_states(periods: pd.Series, provisional_from: datetime | None) -> pd.Series:
-    """`provisional` for periods that end after `provisional_from`, else `final`."""
-    if provisional_from is None:
+def provisional_states(
+    periods: pd.Series, provisional_day: date | None, freq: str
+) -> pd.Series:
+    """`provisional` for periods whose last day is `provisional_day` or later."""
+    if provisional_day is None:
         return pd.Series(FINAL, index=periods.index)
-    first_day = provisional_from.date()
-    dates = pd.to_datetime(periods).dt.date
-    return (dates >= first_day).map({True: PROVISIONAL, False: FINAL})
+    length = timedelta(days=7 if freq == "week" else 1)
+    last_days = [period + length - timedelta(days=1) for period in periods]
+    states = [PROVISIONAL if last >= provisional_day else FINAL for last in last_days]
+    return pd.Series(states, index=periods.index)
 
 
 def _trend_tooltip(title: str) -> list[alt.Tooltip]:

@@ -53,7 +53,9 @@ def demo_settings(as_of: datetime | None) -> SimSettings:
     spec = OrgSpec.demo()
     if as_of is not None:
         spec = spec.at(as_of)
-    return SimSettings(org=spec, limits=Limits(rate_limit_per_minute=DEMO_RATE_PER_MINUTE))
+    return SimSettings(
+        org=spec, limits=Limits(rate_limit_per_minute=DEMO_RATE_PER_MINUTE)
+    )
 
 
 @st.cache_resource(show_spinner="Starting the demo org…")

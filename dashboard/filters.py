@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from csat.trends import local_periods
-from dashboard.state import Anchor, Filters
+from dashboard.state import Anchor, Filters, ViewState
 
 FINISHED = "finished"
 NPS_GROUPS: dict[str, tuple[int, int]] = {
@@ -41,8 +41,8 @@ def select_period(
     if anchor == "completion":
         when = frame["survey_completed"].where(finished_mask(frame), when)
     days = local_periods(when, tz, "day").dt.date
-    keep = (days >= start) & (days <= end)
-    return frame.loc[keep.fillna(False).astype(bool)]
+    keep: pd.Series = ((days >= start) & (days <= end)).fillna(False).astype(bool)
+    return frame.loc[keep]
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -62,7 +62,9 @@ def filter_options(frame: pd.DataFrame, column: str) -> list[str]:
     return sorted({v for v in values if v}, key=str.casefold)
 
 
-def search_text(frame: pd.DataFrame, query: str, columns: Sequence[str]) -> pd.DataFrame:
+def search_text(
+    frame: pd.DataFrame, query: str, columns: Sequence[str]
+) -> pd.DataFrame:
     """Rows where any of `columns` contains `query`, literally and ignoring case."""
     needle = query.strip().casefold()
     if not needle:
@@ -104,3 +106,16 @@ def _nps_matches(scores: pd.Series, groups: list[tuple[int, int]]) -> pd.Series:
     for low, high in groups:
         keep |= scores.between(low, high).fillna(False).astype(bool)
     return keep
+
+
+def rows_in_view(
+    frame: pd.DataFrame,
+    view: ViewState,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """The rows a page shows: in the view's period (or `start`..`end`), filtered."""
+    first = view.start if start is None else start
+    last = view.end if end is None else end
+    rows = select_period(frame, view.anchor, view.tz, first, last)
+    return apply_filters(rows, view.filters)

@@ -92,17 +92,15 @@ def refresh(org: Org, request: ExtractRequest) -> Dataset:
 
 
 def _follow(future: Future[Dataset], board: ProgressBoard, key: str) -> None:
-    with st.status("Fetching survey responses from Genesys Cloud…") as status:
+    """Draw progress until `future` is done, then take the box away again."""
+    slot = st.empty()
+    with slot.status("Fetching survey responses from Genesys Cloud…", expanded=True):
         bar = st.progress(0.0, text=STAGES["forms"])
         while not wait([future], timeout=POLL_S).done:
             progress = board.latest(key)
             if progress is not None:
                 bar.progress(progress_fraction(progress), text=describe(progress))
-        failed = future.exception() is not None
-        status.update(
-            label="Fetching stopped" if failed else "Survey responses are up to date",
-            state="error" if failed else "complete",
-        )
+    slot.empty()
 
 
 def progress_fraction(progress: Progress) -> float:

@@ -150,7 +150,9 @@ async def _missing_permissions(
             except NotFoundError:
                 continue
             except MissingPermissionError as exc:
-                missing += [p for p in exc.permissions or [permission] if p not in missing]
+                missing += [
+                    p for p in exc.permissions or [permission] if p not in missing
+                ]
     return missing
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import date
+from typing import Final
 from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from csat.dataset import FormChoice, Source
 from dashboard.filters import filter_options
@@ -23,7 +25,7 @@ from dashboard.state import ANCHOR_LABELS, Anchor, Filters, FormSelection
 
 AUTOMATIC = "auto"
 DEFAULT_TZ = os.environ.get("CSAT_TIMEZONE", "UTC")
-URL = "query-params"
+URL: Final = "query-params"
 FILTERS: tuple[tuple[str, str, str], ...] = (
     # (URL key, label, column of the joined frame)
     ("queue", "Queue", "queue_name"),
@@ -35,9 +37,8 @@ FILTERS: tuple[tuple[str, str, str], ...] = (
 REFRESH_KEY = "refresh"
 
 
-def render_connection(org: Org) -> None:
+def render_connection(org: Org, bar: DeltaGenerator) -> None:
     """Which org this is; demo data is labelled as such."""
-    bar = st.sidebar
     if org.demo:
         bar.badge("Demo data", icon=":material/science:", color="orange")
         bar.caption(
@@ -49,36 +50,38 @@ def render_connection(org: Org) -> None:
         bar.badge(org.label, icon=":material/cloud_done:", color="blue")
 
 
-def render_connection_check(org: Org, source: Source) -> None:
+def render_connection_check(org: Org, source: Source, bar: DeltaGenerator) -> None:
     """A button that logs in and names any missing OAuth permission."""
-    if not st.sidebar.button("Check connection", icon=":material/network_check:"):
+    if not bar.button("Check connection", icon=":material/network_check:"):
         return
     report = check_connection(org.key, source, org)
     if report.ok:
-        st.sidebar.success(f"Connected; all {len(report.checked)} permissions granted.")
-    else:
-        names = ", ".join(f"`{n}`" for n in report.missing)
-        st.sidebar.error(f"Missing OAuth permission: {names}. Add it to a role of "
-                         "the OAuth client.")
+        bar.success(f"Connected; all {len(report.checked)} permissions granted.")
+        return
+    names = ", ".join(f"`{n}`" for n in report.missing)
+    bar.error(
+        f"Missing OAuth permission: {names}. Add it to a role of the OAuth "
+        "client (Admin > Integrations > OAuth > Roles), then press Refresh."
+    )
 
 
-def render_period(org: Org) -> tuple[date, date, str, Anchor]:
+def render_period(org: Org, bar: DeltaGenerator) -> tuple[date, date, str, Anchor]:
     """Date range (a preset or custom dates), time zone and time anchor."""
-    bar = st.sidebar
     bar.subheader("Period")
     zones = sorted(available_timezones())
     tz = bar.selectbox(
         "Time zone", zones, index=zones.index(DEFAULT_TZ), key="tz", bind=URL
     )
+    presets = [p.value for p in Preset]
     preset = bar.selectbox(
         "Date range",
-        list(Preset),
-        index=list(Preset).index(DEFAULT_PRESET),
+        presets,
+        index=presets.index(DEFAULT_PRESET.value),
         format_func=lambda p: Preset(p).label,
         key="range",
         bind=URL,
     )
-    start, end = _range(Preset(preset), org.today(tz))
+    start, end = _range(Preset(preset), org.today(tz), bar)
     bar.caption(f"{describe_range(start, end)} ({tz})")
     anchor = bar.radio(
         "Time anchor",
@@ -93,29 +96,28 @@ def render_period(org: Org) -> tuple[date, date, str, Anchor]:
     return start, end, tz, anchor
 
 
-def render_form(org: Org) -> FormSelection:
+def render_form(org: Org, bar: DeltaGenerator) -> FormSelection:
     """The survey form override: automatic, a survey form or an evaluation form."""
     choices = form_choices(org.key, "survey", org) + form_choices(
         org.key, "evaluation", org
     )
-    labels = {AUTOMATIC: "Automatic (the CSAT survey form)"} | {
-        _option(c): _label(c) for c in choices
-    }
-    picked = st.sidebar.selectbox(
+    labels = {AUTOMATIC: "Automatic"} | {_option(c): _label(c) for c in choices}
+    picked = bar.selectbox(
         "Survey form",
         list(labels),
         format_func=labels.__getitem__,
         key="form",
         bind=URL,
-        help="Evaluation forms are for CSAT recorded by evaluators on a "
-        "scorecard; their figures are labelled evaluation-based.",
+        help="Automatic picks the published survey form named like CSAT. "
+        "Evaluation forms are for CSAT recorded by evaluators on a scorecard; "
+        "their figures are labelled evaluation-based.",
     )
     return _selection(picked)
 
 
-def render_filters(frame: pd.DataFrame) -> Filters:
+def render_filters(frame: pd.DataFrame, bar: DeltaGenerator) -> Filters:
     """Queue, agent, media type, direction and wrap-up code filters."""
-    with st.sidebar.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+    with bar.expander("Filters", expanded=True, icon=":material/filter_alt:"):
         chosen = [
             _multiselect(label, key, filter_options(frame, column))
             for key, label, column in FILTERS
@@ -123,9 +125,9 @@ def render_filters(frame: pd.DataFrame) -> Filters:
     return Filters(*chosen)
 
 
-def render_refresh() -> bool:
+def render_refresh(bar: DeltaGenerator) -> bool:
     """The Refresh button; True on the run it was pressed."""
-    return st.sidebar.button(
+    return bar.button(
         "Refresh",
         key=REFRESH_KEY,
         icon=":material/refresh:",
@@ -134,11 +136,11 @@ def render_refresh() -> bool:
     )
 
 
-def _range(preset: Preset, today: date) -> tuple[date, date]:
+def _range(preset: Preset, today: date, bar: DeltaGenerator) -> tuple[date, date]:
     if preset is not Preset.CUSTOM:
         return resolve_range(preset, today)
     default = resolve_range(DEFAULT_PRESET, today)
-    picked = st.sidebar.date_input(
+    picked = bar.date_input(
         "From - to", value=default, max_value=today, key="dates", bind=URL
     )
     days = tuple(picked) if isinstance(picked, Sequence) else (picked,)
@@ -157,7 +159,9 @@ def _option(choice: FormChoice) -> str:
 
 
 def _label(choice: FormChoice) -> str:
-    kind = "evaluation form, scorecard" if choice.source == "evaluation" else "survey form"
+    kind = (
+        "evaluation form, scorecard" if choice.source == "evaluation" else "survey form"
+    )
     draft = "" if choice.published else ", not published"
     return f"{choice.name} ({kind}{draft})"
 

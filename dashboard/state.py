@@ -68,17 +68,21 @@ class ViewState:
     anchor: Anchor = "interaction"
     selection: FormSelection = field(default_factory=FormSelection)
     filters: Filters = field(default_factory=Filters)
-    generation: int = 0  # bumped by Refresh, so the cached load runs again
 
 
 def build_request(
-    view: ViewState, start: date | None = None, end: date | None = None
+    view: ViewState,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    refresh: bool = False,
 ) -> ExtractRequest:
     """The extraction request behind `view` (or behind another range of it).
 
     With the completion anchor a survey completed in the range may rate an
     interaction that started up to the look-back period earlier, so the request
     reaches back that far; `select_period` then keeps the rows that belong.
+    Without `refresh`, whatever the store holds is used as it is.
     """
     first = view.start if start is None else start
     last = view.end if end is None else end
@@ -91,5 +95,5 @@ def build_request(
         form=view.selection.form,
         source=view.selection.source,
         lookback_days=LOOKBACK_DAYS,
-        refresh=True,
+        refresh=refresh,
     )

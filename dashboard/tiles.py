@@ -20,8 +20,9 @@ RESPONSES = Formula(
     "Sent, in-progress, expired, opted-out and failed surveys are counted on the "
     "Data health page, never here.",
 )
-NOT_CALLED_OUT = "within the 95 % intervals: not a clear change"
-CALLED_OUT = "the 95 % intervals do not overlap"
+MISSING = "\u2013"  # an en dash: no figure to show
+NOT_CALLED_OUT = "vs previous period: within the noise"
+CALLED_OUT = "vs previous period: a clear change"
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,19 @@ def render_tiles(tiles: Sequence[Tile]) -> None:
 
 def render_tile(tile: Tile) -> None:
     """One bordered tile: the figure, its change, its count and its formula."""
-    with st.container(border=True):
+    with st.container(border=True, height="stretch"):
         st.metric(
             tile.label,
             tile.value,
             delta=tile.delta,
             delta_color="normal" if tile.called_out else "off",
-            delta_description=_judgement(tile),
+            help=f"{CALLED_OUT}: the 95 % intervals of the two periods do not "
+            "overlap. Otherwise the change is shown grey.",
         )
         st.caption(tile.detail)
+        judgement = _judgement(tile)
+        if judgement:
+            st.caption(judgement)
         with st.popover("Formula", type="tertiary", icon=":material/function:"):
             st.markdown(f"**{tile.formula.name}**")
             st.write(tile.formula.text)
@@ -77,7 +82,9 @@ def _judgement(tile: Tile) -> str | None:
 
 
 def _responses_tile(current: Summary, previous: Summary | None) -> Tile:
-    delta = None if previous is None else f"{current.responses - previous.responses:+,d}"
+    delta = (
+        None if previous is None else f"{current.responses - previous.responses:+,d}"
+    )
     return Tile(
         "Responses",
         f"{current.responses:,d}",
@@ -103,7 +110,7 @@ def _csat_tile(current: Summary, previous: Summary | None) -> Tile:
 def _mean_tile(current: Summary, previous: Summary | None) -> Tile:
     mean = current.mean
     before = None if previous is None else previous.mean
-    value = "–" if mean.value is None else f"{mean.value:.2f} / {mean.scale_max}"
+    value = MISSING if mean.value is None else f"{mean.value:.2f} / {mean.scale_max}"
     return Tile(
         "Mean score",
         value,
@@ -119,7 +126,7 @@ def _nps_tile(current: Summary, previous: Summary | None) -> Tile:
     before = None if previous is None else previous.nps
     return Tile(
         "NPS",
-        "–" if nps.value is None else f"{nps.value:.1f}",
+        MISSING if nps.value is None else f"{nps.value:.1f}",
         f"n = {nps.n:,d} · {interval(nps.low, nps.high, one_place)}",
         FORMULAS["nps"],
         None if before is None else difference(nps.value, before.value, 1),
@@ -155,15 +162,15 @@ def apart(
 
 def percent(share: float | None) -> str:
     """A 0..1 share as "81.3 %"; a dash when there is nothing to divide."""
-    return "–" if share is None else f"{100 * share:.1f} %"
+    return MISSING if share is None else f"{100 * share:.1f} %"
 
 
 def one_place(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return MISSING if value is None else f"{value:.1f}"
 
 
 def two_places(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return MISSING if value is None else f"{value:.2f}"
 
 
 Formatter = Callable[[float | None], str]

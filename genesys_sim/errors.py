@@ -5,7 +5,7 @@ Every `/api/v2` error is an `ErrorBody` (reference section 12): `message`, `code
 header), `details` and `errors`. The login service answers in the OAuth style
 instead (`error`, `description`, `error_description`), see `oauth_error`.
 
-Route code raises `ApiProblem`; the app turns it into a response that carries the
+Route code raises `ApiError`; the app turns it into a response that carries the
 request's correlation id.
 """
 
@@ -41,7 +41,7 @@ _DEFAULT_MESSAGES = {
 }
 
 
-class ApiProblem(Exception):
+class ApiError(Exception):
     """A request the simulator refuses, answered as an `ErrorBody`."""
 
     def __init__(
@@ -58,26 +58,28 @@ class ApiProblem(Exception):
         self.headers = dict(headers or {})
 
 
-def bad_request(message: str, code: str = "bad.request") -> ApiProblem:
+def bad_request(message: str, code: str = "bad.request") -> ApiError:
     """A 400 for malformed input or an exceeded limit."""
-    return ApiProblem(400, message, code)
+    return ApiError(400, message, code)
 
 
-def not_found(message: str) -> ApiProblem:
+def not_found(message: str) -> ApiError:
     """A 404 for an unknown id."""
-    return ApiProblem(404, message, "not.found")
+    return ApiError(404, message, "not.found")
 
 
-def missing_permission(permission: str) -> ApiProblem:
+def missing_permission(permission: str) -> ApiError:
     """A 403 naming the one permission the request lacks."""
     message = (
         "Unable to perform the requested action. You are missing the following "
         f"permission(s): [{permission}]"
     )
-    return ApiProblem(403, message, "missing.permissions")
+    return ApiError(403, message, "missing.permissions")
 
 
-def error_body(status: int, code: str, message: str, correlation_id: str) -> dict[str, object]:
+def error_body(
+    status: int, code: str, message: str, correlation_id: str
+) -> dict[str, object]:
     """The wire dict of an `ErrorBody`."""
     return {
         "message": message,
@@ -98,13 +100,15 @@ def error_response(
 ) -> JSONResponse:
     """An `ErrorBody` response with its correlation header."""
     text = message or _DEFAULT_MESSAGES.get(status, "The request failed.")
-    body = error_body(status, code or _DEFAULT_CODES.get(status, "bad.request"), text, correlation_id)
+    body = error_body(
+        status, code or _DEFAULT_CODES.get(status, "bad.request"), text, correlation_id
+    )
     all_headers = {CORRELATION_HEADER: correlation_id, **(headers or {})}
     return JSONResponse(body, status_code=status, headers=all_headers)
 
 
-def problem_response(problem: ApiProblem, correlation_id: str) -> JSONResponse:
-    """The response for a raised `ApiProblem`."""
+def problem_response(problem: ApiError, correlation_id: str) -> JSONResponse:
+    """The response for a raised `ApiError`."""
     return error_response(
         problem.status, correlation_id, problem.message, problem.code, problem.headers
     )
@@ -121,7 +125,13 @@ def too_many_requests(retry_after_s: int, correlation_id: str) -> JSONResponse:
     )
 
 
-def oauth_error(status: int, description: str, error: str = "invalid_client") -> JSONResponse:
+def oauth_error(
+    status: int, description: str, error: str = "invalid_client"
+) -> JSONResponse:
     """The login service's refusal: OAuth-style, not an `ErrorBody`."""
-    body = {"error": error, "description": description, "error_description": description}
+    body = {
+        "error": error,
+        "description": description,
+        "error_description": description,
+    }
     return JSONResponse(body, status_code=status)

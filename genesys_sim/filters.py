@@ -85,8 +85,12 @@ def parse_filter(
     kind = raw.get("type", "and")
     if kind not in ("and", "or"):
         raise FilterError(f"Filter type must be 'and' or 'or', not {kind!r}")
-    predicates = tuple(_parse_predicate(p, field, dimensions) for p in _items(raw, "predicates"))
-    clauses = tuple(_parse_clause(c, field, dimensions, depth) for c in _items(raw, "clauses"))
+    predicates = tuple(
+        _parse_predicate(p, field, dimensions) for p in _items(raw, "predicates")
+    )
+    clauses = tuple(
+        _parse_clause(c, field, dimensions, depth) for c in _items(raw, "clauses")
+    )
     if not predicates and not clauses:
         raise FilterError(f"A filter of {field} needs predicates or clauses")
     return Filter(str(kind), predicates, clauses)
@@ -144,7 +148,9 @@ def _parse_predicate(raw: object, field: str, dimensions: Collection[str]) -> Pr
     operator = raw.get("operator") or "matches"
     if operator not in OPERATORS:
         raise FilterError(f"Unsupported operator: {operator!r}")
-    predicate = Predicate(name, str(operator), _value(raw.get("value")), _range(raw.get("range")))
+    predicate = Predicate(
+        name, str(operator), _value(raw.get("value")), _range(raw.get("range"))
+    )
     if operator == "matches" and predicate.value is None and predicate.range is None:
         raise FilterError(f"Predicate on {name} needs a value or a range")
     return predicate

@@ -55,7 +55,9 @@ class _Sender:
 class Gateway:
     """ASGI middleware in front of the routes."""
 
-    def __init__(self, app: ASGIApp, state: SimState, routes: Sequence[BaseRoute]) -> None:
+    def __init__(
+        self, app: ASGIApp, state: SimState, routes: Sequence[BaseRoute]
+    ) -> None:
         self.app = app
         self.state = state
         self.routes = routes
@@ -79,7 +81,9 @@ class Gateway:
         if self.state.faults.latency_s > 0:
             await self.state.sleep(self.state.faults.latency_s)
         if fault is RequestFault.DROP and await drop_connection(receive):
-            logger.info("dropped the connection of %s %s", scope["method"], scope["path"])
+            logger.info(
+                "dropped the connection of %s %s", scope["method"], scope["path"]
+            )
             return
         refusal = self._fault_response(fault, correlation_id)
         if refusal is None and scope["path"].startswith(API_PREFIX):
@@ -91,7 +95,9 @@ class Gateway:
             return
         await self.app(scope, receive, sender)
 
-    def _fault_response(self, fault: RequestFault, correlation_id: str) -> Response | None:
+    def _fault_response(
+        self, fault: RequestFault, correlation_id: str
+    ) -> Response | None:
         if fault is RequestFault.RATE_LIMITED:
             return too_many_requests(self.state.faults.retry_after_s, correlation_id)
         if fault is RequestFault.UNAVAILABLE:
@@ -100,13 +106,22 @@ class Gateway:
             return error_response(504, correlation_id)
         return None
 
-    def _admit(self, scope: Scope, correlation_id: str) -> tuple[Response | None, Decision | None]:
+    def _admit(
+        self, scope: Scope, correlation_id: str
+    ) -> tuple[Response | None, Decision | None]:
         state = self.state
         token = _bearer_token(Headers(scope=scope).get("authorization", ""))
         if token is None:
-            message = "No authentication bearer token specified in authorization header."
-            return error_response(401, correlation_id, message, "authentication.required"), None
-        if state.tokens.check(token, state.faults.token_expiry_s) is not TokenStatus.VALID:
+            message = (
+                "No authentication bearer token specified in authorization header."
+            )
+            return error_response(
+                401, correlation_id, message, "authentication.required"
+            ), None
+        if (
+            state.tokens.check(token, state.faults.token_expiry_s)
+            is not TokenStatus.VALID
+        ):
             message = "Invalid login credentials."
             return error_response(401, correlation_id, message, "bad.credentials"), None
         decision = state.limiter.check(token, state.limits.rate_limit_per_minute)

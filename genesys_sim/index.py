@@ -21,7 +21,7 @@ WireDict = dict[str, Any]
 
 
 def is_visible(division_ids: Collection[str], visible: Collection[str] | None) -> bool:
-    """Whether an object in `division_ids` can be seen by a client limited to `visible`."""
+    """Whether an object of `division_ids` is seen by a client limited to `visible`."""
     if visible is None:
         return True
     return any(division in visible for division in division_ids)
@@ -37,7 +37,9 @@ class OrgIndex:
 
     @cached_property
     def _surveys_by_time(self) -> list[SurveyRecord]:
-        return sorted(self.org.survey_records(), key=lambda s: (s.event_time, s.survey_id))
+        return sorted(
+            self.org.survey_records(), key=lambda s: (s.event_time, s.survey_id)
+        )
 
     @cached_property
     def _event_times(self) -> list[datetime]:
@@ -57,14 +59,18 @@ class OrgIndex:
         high = bisect.bisect_left(self._event_times, end)
         return self._surveys_by_time[low:high]
 
-    def conversation_json(self, conversation_id: str, with_attributes: bool = False) -> WireDict:
+    def conversation_json(
+        self, conversation_id: str, with_attributes: bool = False
+    ) -> WireDict:
         """The analytics conversation, cached (read-only)."""
         key = (conversation_id, with_attributes)
         cached = self._json_cache.get(key)
         if cached is not None:
             self._json_cache.move_to_end(key)
             return cached
-        loaded = self.org.conversation_json(conversation_id, with_attributes=with_attributes)
+        loaded = self.org.conversation_json(
+            conversation_id, with_attributes=with_attributes
+        )
         self._json_cache[key] = loaded
         if len(self._json_cache) > self._json_cache_size:
             self._json_cache.popitem(last=False)

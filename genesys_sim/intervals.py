@@ -122,7 +122,9 @@ def utc_days_touched(interval: Interval) -> Interval:
     return Interval(start, end)
 
 
-def buckets(interval: Interval, period: Period | None, zone: ZoneInfo) -> list[Interval]:
+def buckets(
+    interval: Interval, period: Period | None, zone: ZoneInfo
+) -> list[Interval]:
     """Consecutive buckets of `period` from the interval's start, in `zone`."""
     if period is None:
         return [interval]

@@ -52,7 +52,10 @@ class Job:
     def status_json(self, now: float) -> dict[str, object]:
         """The `AsyncQueryStatus` wire dict."""
         state = self.state(now)
-        body: dict[str, object] = {"state": state, "submissionDate": _wire(self.submitted_at)}
+        body: dict[str, object] = {
+            "state": state,
+            "submissionDate": _wire(self.submitted_at),
+        }
         if state in ("FULFILLED", "FAILED", "EXPIRED"):
             body["completionDate"] = _wire(self.completes_at)
         if state in ("FULFILLED", "EXPIRED"):
@@ -83,7 +86,9 @@ class JobStore:
         expires_at = completes_at + expiry_hours * 3600.0
         if outcome is JobOutcome.EXPIRED:
             expires_at = completes_at
-        job = Job(str(uuid.uuid4()), now, completes_at, expires_at, outcome, conversation_ids)
+        job = Job(
+            str(uuid.uuid4()), now, completes_at, expires_at, outcome, conversation_ids
+        )
         self._jobs[job.job_id] = job
         return job
 
@@ -96,7 +101,9 @@ class JobStore:
         return self._clock()
 
     def _forget_expired(self, now: float) -> None:
-        stale = [key for key, job in self._jobs.items() if now >= job.expires_at + 86400.0]
+        stale = [
+            key for key, job in self._jobs.items() if now >= job.expires_at + 86400.0
+        ]
         for key in stale:
             del self._jobs[key]
 
@@ -109,7 +116,9 @@ def encode_cursor(job_id: str, offset: int) -> str:
 def decode_cursor(job_id: str, cursor: str) -> int:
     """The offset a cursor of this job points at."""
     try:
-        owner, _, offset = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        owner, _, offset = (
+            base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        )
         value = int(offset)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise CursorError("Invalid cursor") from exc

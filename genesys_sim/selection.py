@@ -17,7 +17,7 @@ not carry, are read from the conversation's JSON only when a filter needs them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -115,8 +115,16 @@ FILTER_FIELDS = {
 DATETIME_KEYS = frozenset(
     {"conversationStart", "conversationEnd", "segmentStart", "segmentEnd", "eventTime"}
 )
+_RECORD_SEGMENT_FACTS: dict[str, Callable[[ConversationRecord], Sequence[str]]] = {
+    "userId": lambda record: record.user_ids,
+    "queueId": lambda record: record.queue_ids,
+    "wrapUpCode": lambda record: record.wrapup_code_ids,
+    "mediaType": lambda record: (record.media_type,),
+}
 ORDERS = frozenset({"asc", "desc", "unordered"})
-ORDER_BYS = frozenset({"conversationStart", "conversationEnd", "segmentStart", "segmentEnd"})
+ORDER_BYS = frozenset(
+    {"conversationStart", "conversationEnd", "segmentStart", "segmentEnd"}
+)
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,10 @@ def parse_query_filters(body: Mapping[str, Any]) -> QueryFilters:
     """The filter lists of a query body; `resolutionFilters` are refused."""
     if body.get("resolutionFilters"):
         raise FilterError("resolutionFilters are not supported by this simulator")
-    parsed = {name: parse_filters(body.get(name), name, dims) for name, dims in FILTER_FIELDS.items()}
+    parsed = {
+        name: parse_filters(body.get(name), name, dims)
+        for name, dims in FILTER_FIELDS.items()
+    }
     return QueryFilters(
         conversation=parsed["conversationFilters"],
         survey=parsed["surveyFilters"],
@@ -193,7 +204,9 @@ class Selector:
     ) -> Iterator[ConversationRecord]:
         """The visible records that pass every filter."""
         for record in records:
-            if is_visible(record.division_ids, visible) and self._passes(record, filters):
+            if is_visible(record.division_ids, visible) and self._passes(
+                record, filters
+            ):
                 yield record
 
     def _passes(self, record: ConversationRecord, filters: QueryFilters) -> bool:
@@ -202,6 +215,8 @@ class Selector:
             if not _all_match(filters.conversation, rows):
                 return False
         if filters.survey and not _all_match(filters.survey, self._survey_rows(record)):
+            return False
+        if not all(_may_match_segments(record, flt) for flt in filters.segment):
             return False
         if filters.segment or filters.evaluation:
             wire = self.index.conversation_json(record.conversation_id)
@@ -268,7 +283,9 @@ def segment_rows(wire: WireDict) -> list[Row]:
     for participant in _dicts(wire.get("participants")):
         for session in _dicts(participant.get("sessions")):
             outer = {**_scalars(participant), **_scalars(session)}
-            rows += [{**outer, **_scalars(seg)} for seg in _dicts(session.get("segments"))]
+            rows += [
+                {**outer, **_scalars(seg)} for seg in _dicts(session.get("segments"))
+            ]
     return rows
 
 
@@ -294,6 +311,22 @@ def _instant_or_value(key: str, value: object) -> object:
     if key in DATETIME_KEYS and isinstance(value, str):
         return parse_instant(value)
     return value
+
+
+def _may_match_segments(record: ConversationRecord, flt: Filter) -> bool:
+    """False when the record alone proves no segment can satisfy `flt`.
+
+    Only an `and` filter's plain `matches` predicates are checked, on the ids the
+    record keeps, so that most conversations are ruled out without rendering.
+    """
+    if flt.type != "and":
+        return True
+    for predicate in flt.predicates:
+        facts = _RECORD_SEGMENT_FACTS.get(predicate.dimension)
+        plain = predicate.operator == "matches" and predicate.range is None
+        if facts is not None and plain and predicate.value not in facts(record):
+            return False
+    return True
 
 
 def _all_match(flts: list[Filter], rows: list[Row]) -> bool:

@@ -17,16 +17,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import uvicorn
 
 from genesys_sim.app import create_app
+from genesys_sim.org import Org, build_org
 from genesys_sim.settings import Faults, SimSettings
 from genesys_sim.state import Clock, RequestStats, SimState, Sleep
-
-if TYPE_CHECKING:
-    from genesys_sim.org import Org
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +38,14 @@ class SimulatorError(RuntimeError):
 class RunningSimulator:
     """A simulator serving in a background thread."""
 
-    def __init__(self, state: SimState, server: uvicorn.Server, thread: threading.Thread, port: int, host: str) -> None:
+    def __init__(
+        self,
+        state: SimState,
+        server: uvicorn.Server,
+        thread: threading.Thread,
+        port: int,
+        host: str,
+    ) -> None:
         self.state = state
         self.base_url = f"http://{host}:{port}"
         self.port = port
@@ -95,13 +99,13 @@ def start_simulator(
     """Build the org (unless given) and serve it until `stop()`."""
     settings = settings or SimSettings()
     if org is None:
-        from genesys_sim.org import build_org
-
         org = build_org(settings.org)
     state = SimState.create(org, settings, clock=clock, sleep=sleep)
     sock = _bind(host, port)
     server = uvicorn.Server(_config(state, host))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="genesys-sim")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="genesys-sim"
+    )
     thread.start()
     _wait_started(server, thread)
     running = RunningSimulator(state, server, thread, sock.getsockname()[1], host)

@@ -43,7 +43,7 @@ class OrgSpec:
     @classmethod
     def large(cls) -> OrgSpec:
         """A large contact centre: ~200 agents, 10,000+ finished surveys a month."""
-        return cls(agents=200, deleted_agents=10, conversations_per_day=4000)
+        return cls(agents=200, deleted_agents=10, conversations_per_day=4200)
 
     def resolved_as_of(self) -> datetime:
         """`as_of` in UTC, or the current hour when it is not set."""

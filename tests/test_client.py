@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import FakeClock as SimClock
 
 from csat.client import GenesysClient, encode_params, route_of
 from csat.config import Config
@@ -18,12 +20,15 @@ from csat.errors import (
     RateLimitError,
     ServiceError,
 )
+from csat.limiter import RateLimiter
+from genesys_sim import Faults, RunningSimulator
 
 SECRET = "client-secret-never-logged"
 EXAMPLES = Path("/work/shared/reference/examples")
 SURVEY_PATH = "/api/v2/quality/surveys/5e000000-0000-4000-8000-000000000001"
 
 Answer = httpx.Response | Exception
+MakeSim = Callable[..., RunningSimulator]
 
 
 class FakeClock:
@@ -88,6 +93,7 @@ def example(
 def run_with(
     api: FakeGenesys,
     scenario: Callable[[GenesysClient], Awaitable[Any]],
+    limiter: RateLimiter | None = None,
     **overrides: Any,
 ) -> tuple[Any, GenesysClient, FakeClock]:
     clock = FakeClock()
@@ -99,6 +105,7 @@ def run_with(
         async with GenesysClient(
             config,
             transport=httpx.MockTransport(api),
+            limiter=limiter,
             sleep=clock.sleep,
             clock=clock,
         ) as client:
@@ -173,24 +180,18 @@ def test_429_with_an_http_date_waits_until_that_date() -> None:
     assert clock.waits == [30.0]
 
 
-def test_429_pauses_every_worker() -> None:
+def test_429_pauses_the_shared_limiter_for_retry_after() -> None:
     api = FakeGenesys(
         error_response(429, "too.many.requests", "slow", {"Retry-After": "10"}),
-        *[httpx.Response(200, json={}) for _ in range(4)],
+        httpx.Response(200, json={}),
     )
-    entered: list[float] = []
+    # The limiter runs on its own clock, so only its own waits show up there.
+    limiter_clock = FakeClock()
+    limiter = RateLimiter(600.0, 4, clock=limiter_clock, sleep=limiter_clock.sleep)
 
-    async def scenario(client: GenesysClient) -> None:
-        async def worker(number: int) -> None:
-            await client.get(f"/api/v2/users/{number}")
-            entered.append(client._clock())
+    run_with(api, lambda c: c.get(SURVEY_PATH), limiter=limiter)
 
-        await asyncio.gather(*(worker(n) for n in range(4)))
-
-    _, client, _ = run_with(api, scenario, max_concurrency=1)
-
-    assert client.stats.rate_limited == 1
-    assert min(entered) >= 10.0
+    assert limiter_clock.waits == [10.0]
 
 
 def test_exhausted_429s_raise_rate_limit_error() -> None:
@@ -527,3 +528,158 @@ def test_client_repr_hides_the_secret() -> None:
 
     assert SECRET not in repr(client) + repr(client.config) + repr(client.stats)
     asyncio.run(client.aclose())
+
+
+# Against the simulator --------------------------------------------------------
+
+
+def sim_config(
+    sim: RunningSimulator, secret: str = CLIENT_SECRET, **overrides: Any
+) -> Config:
+    return Config.for_base_url(sim.base_url, CLIENT_ID, secret, **overrides)
+
+
+def run_against(
+    config: Config,
+    scenario: Callable[[GenesysClient], Awaitable[Any]],
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+) -> tuple[Any, GenesysClient, FakeClock]:
+    """Run `scenario` with a real client; waits are recorded, never slept."""
+    fake = FakeClock()
+
+    async def main() -> Any:
+        async with GenesysClient(
+            config, sleep=sleep or fake.sleep, clock=clock or fake
+        ) as client:
+            return await scenario(client), client
+
+    result, client = asyncio.run(main())
+    return result, client, fake
+
+
+async def fetch_users(client: GenesysClient, ids: list[str]) -> list[dict[str, Any]]:
+    return list(
+        await asyncio.gather(
+            *(client.get(f"/api/v2/users/{i}", {"state": "any"}) for i in ids)
+        )
+    )
+
+
+def active_user_ids(sim: RunningSimulator) -> list[str]:
+    return [u["id"] for u in sim.org.users if u.get("state") == "active"]
+
+
+def test_sim_demo_credentials_authenticate(make_sim: MakeSim) -> None:
+    sim = make_sim()
+    expected = sim.org.users[0]
+
+    user, client, _ = run_against(
+        sim_config(sim), lambda c: c.get(f"/api/v2/users/{expected['id']}")
+    )
+
+    assert (user["id"], user["name"]) == (expected["id"], expected["name"])
+    assert client.stats.tokens_fetched == 1
+    assert client.stats.requests == 2
+
+
+def test_sim_wrong_secret_is_an_authentication_error(make_sim: MakeSim) -> None:
+    sim = make_sim()
+
+    with pytest.raises(AuthenticationError, match="authentication failed"):
+        run_against(sim_config(sim, "not-the-secret"), lambda c: c.get("/api/v2/users"))
+
+    assert sim.stats.by_status == {401: 1}
+
+
+def test_sim_token_expiry_mid_run_is_survived(
+    make_sim: MakeSim, clock: SimClock
+) -> None:
+    sim = make_sim(faults=Faults(token_expiry_s=30), clock=clock)
+    ids = active_user_ids(sim)[:4]
+
+    async def scenario(client: GenesysClient) -> list[dict[str, Any]]:
+        first = await fetch_users(client, ids[:1])
+        clock.advance(31)  # the service revokes the token early
+        return first + await fetch_users(client, ids[1:])
+
+    users, client, _ = run_against(sim_config(sim), scenario)
+
+    assert [u["id"] for u in users] == ids
+    assert client.stats.tokens_fetched == 2
+    assert sim.stats.by_status[401] >= 1
+
+
+def test_sim_429_storm_still_completes(make_sim: MakeSim) -> None:
+    sim = make_sim(faults=Faults(share_429=0.3, seed=3))
+    ids = active_user_ids(sim) * 3
+
+    users, client, fake = run_against(
+        sim_config(sim, max_attempts=10), lambda c: fetch_users(c, ids)
+    )
+
+    assert [u["id"] for u in users] == ids
+    assert client.stats.rate_limited == sim.stats.by_status[429] > 0
+    assert client.stats.retries >= client.stats.rate_limited
+    assert set(fake.waits) >= {float(sim.faults.retry_after_s)}
+
+
+def test_sim_5xx_storm_still_completes(make_sim: MakeSim) -> None:
+    sim = make_sim(faults=Faults(share_5xx=0.3, seed=4))
+    ids = active_user_ids(sim) * 2
+
+    users, client, _ = run_against(
+        sim_config(sim, max_attempts=10), lambda c: fetch_users(c, ids)
+    )
+
+    assert [u["id"] for u in users] == ids
+    server_errors = sim.stats.by_status[503] + sim.stats.by_status[504]
+    assert client.stats.server_errors == server_errors > 0
+
+
+def test_sim_dropped_connections_are_retried(make_sim: MakeSim) -> None:
+    sim = make_sim(faults=Faults(share_dropped=0.3, seed=5))
+    ids = active_user_ids(sim) * 2
+
+    users, client, _ = run_against(
+        sim_config(sim, max_attempts=10), lambda c: fetch_users(c, ids)
+    )
+
+    assert [u["id"] for u in users] == ids
+    assert client.stats.transport_errors == sim.stats.by_status[0] > 0
+
+
+def test_sim_missing_permission_names_it(make_sim: MakeSim) -> None:
+    sim = make_sim(faults=Faults(deny_permissions={"quality:survey:view"}))
+    path = "/api/v2/quality/surveys/5e000000-0000-4000-8000-000000000001"
+
+    with pytest.raises(MissingPermissionError) as caught:
+        run_against(sim_config(sim), lambda c: c.get(path))
+
+    assert caught.value.permissions == ["quality:survey:view"]
+    assert caught.value.correlation_id
+
+
+@pytest.mark.slow
+def test_sim_healthy_run_at_the_default_pace_sees_no_429(
+    make_sim: MakeSim, clock: SimClock
+) -> None:
+    # Client and simulator share one fake clock, so the client's pacing is what
+    # the simulator's per-token window (300 a minute) really sees.
+    sim = make_sim(clock=clock)
+    ids = active_user_ids(sim)
+    wanted = [ids[n % len(ids)] for n in range(400)]
+    started = clock()
+
+    async def advance(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    users, client, _ = run_against(
+        sim_config(sim), lambda c: fetch_users(c, wanted), clock=clock, sleep=advance
+    )
+
+    assert len(users) == 400
+    assert client.stats.rate_limited == sim.stats.by_status[429] == 0
+    # More than one window's worth (300), so the run must span two windows.
+    assert clock() - started > 60.0

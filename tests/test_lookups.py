@@ -38,6 +38,7 @@ class FakeDirectory:
         self.divisions = {"d1": "Home"}
         self.requests: list[dict[str, str]] = []
         self.deny_queues = False
+        self.home_division = ""
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -55,14 +56,17 @@ class FakeDirectory:
         return httpx.Response(200, json=self._listing(path, params))
 
     def _listing(self, path: str, params: dict[str, str]) -> dict[str, Any]:
-        wanted = params["id"].split(",")
         known = {
             "/api/v2/users": self._users(params.get("state", "active")),
             "/api/v2/routing/queues": self.queues,
             "/api/v2/routing/wrapupcodes": {},
             "/api/v2/authorization/divisions": self.divisions,
         }[path]
+        wanted = params["id"].split(",") if "id" in params else list(known)
         matches = [{"id": i, "name": known[i]} for i in wanted if i in known]
+        for match in matches:
+            if match["id"] == self.home_division:
+                match["homeDivision"] = True
         size, number = int(params["pageSize"]), int(params["pageNumber"])
         page = matches[(number - 1) * size : number * size]
         more = number * size < len(matches)
@@ -158,3 +162,24 @@ def test_a_missing_permission_is_recorded_and_the_rest_goes_on(store: Store) -> 
     assert store.names("queue") == {}  # nothing cached: granted later, asked again
     assert store.names("wrapup") == {"w1": "Unknown wrap-up code (w1)"}
     assert store.names("user") == {uid(1): "Avery"}
+
+
+def test_working_divisions_are_listed_once_without_the_home_one(store: Store) -> None:
+    server = FakeDirectory({}, {})
+    server.divisions = {"d1": "Home", "d2": "Contact Centre", "d3": "Sales"}
+    server.home_division = "d1"
+    config = Config.for_base_url(
+        "https://api.example.test", "id", "secret", requests_per_minute=1e6
+    )
+
+    async def list_twice() -> list[dict[str, str]]:
+        async with GenesysClient(
+            config, transport=httpx.MockTransport(server)
+        ) as client:
+            resolver = NameResolver(client, store)
+            return [await resolver.working_divisions() for _ in range(2)]
+
+    first, second = asyncio.run(list_twice())
+    assert first == second == {"d2": "Contact Centre", "d3": "Sales"}
+    assert store.names("division")["d1"] == "Home"
+    assert [r["path"] for r in server.requests] == ["/api/v2/authorization/divisions"]

@@ -175,13 +175,15 @@ def test_fatal_errors_are_raised_at_once(error: ApiError) -> None:
     assert sleeps.waits == []
 
 
-def test_retry_after_above_the_cap_gives_up() -> None:
+def test_retry_after_above_the_cap_gives_up(caplog: pytest.LogCaptureFixture) -> None:
     sleeps = Sleeps()
 
-    with pytest.raises(RateLimitError):
+    with pytest.raises(RateLimitError), caplog.at_level(logging.WARNING):
         run(retry_policy(6, sleep=sleeps), failing([rate_limited(181)]))
 
     assert sleeps.waits == []
+    assert "Giving up on /p after 1 attempt(s): HTTP 429" in caplog.text
+    assert "asked to wait 181 s" in caplog.text
 
 
 def test_transport_failures_back_off() -> None:

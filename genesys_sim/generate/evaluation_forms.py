@@ -37,8 +37,13 @@ EVALUATION_NAMES = {
 
 _YES_NO = ((1, "Yes"), (0, "No"))
 _RESOLVED = ((3, "Fully"), (2, "Partly"), (0, "Not at all"))
-_SATISFACTION = ((5, "Very satisfied"), (4, "Satisfied"), (3, "Neutral"),
-                 (2, "Dissatisfied"), (1, "Very dissatisfied"))  # fmt: skip
+_SATISFACTION = (
+    (5, "Very satisfied"),
+    (4, "Satisfied"),
+    (3, "Neutral"),
+    (2, "Dissatisfied"),
+    (1, "Very dissatisfied"),
+)
 
 # group name, weight, naEnabled, questions: role, text, help, scale, na, critical
 _LAYOUTS: dict[str, tuple[tuple[Any, ...], ...]] = {
@@ -100,10 +105,14 @@ def _question(
 ) -> Question:
     role, text, help_text, scale, na_enabled, critical = row
     options = tuple(
-        Option(stable_uuid(seed, key, tag, "o", g, q, a),
-               stable_uuid(seed, key, "context", "o", g, q, a), label, value)
+        Option(
+            stable_uuid(seed, key, tag, "o", g, q, a),
+            stable_uuid(seed, key, "context", "o", g, q, a),
+            label,
+            value,
+        )
         for a, (value, label) in enumerate(scale)
-    )  # fmt: skip
+    )
     return Question(
         stable_uuid(seed, key, tag, "q", g, q),
         stable_uuid(seed, key, "context", "q", g, q),
@@ -135,9 +144,14 @@ def evaluation_form_versions(
 
 def _with_modified(form: FormVersion, modified_ms: int) -> FormVersion:
     return FormVersion(
-        form.form_id, form.context_id, form.key, form.name, form.version,
-        modified_ms, form.groups,
-    )  # fmt: skip
+        form.form_id,
+        form.context_id,
+        form.key,
+        form.name,
+        form.version,
+        modified_ms,
+        form.groups,
+    )
 
 
 def evaluation_form_json(form: FormVersion, division: Division) -> dict[str, Any]:

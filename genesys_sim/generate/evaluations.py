@@ -80,10 +80,20 @@ def make_evaluation(
     answers = _answers(rng, key, satisfaction, bias)
     version = EVALUATION_SCHEDULES[key].version_at(created)
     return EvaluationPlan(
-        uuid_from(rng), uuid_from(rng), conversation_id, key, version,
-        int(rng.random() * 2), user_id, queue_id, created, started, submitted,
-        read, answers,
-    )  # fmt: skip
+        uuid_from(rng),
+        uuid_from(rng),
+        conversation_id,
+        key,
+        version,
+        int(rng.random() * 2),
+        user_id,
+        queue_id,
+        created,
+        started,
+        submitted,
+        read,
+        answers,
+    )
 
 
 def _answers(

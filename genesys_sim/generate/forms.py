@@ -113,11 +113,22 @@ NAMES = {
     PILOT_FORM: "Chat CSAT (pilot)",
 }
 
-_SATISFACTION = ((5, "Very satisfied"), (4, "Satisfied"), (3, "Neutral"),
-                 (2, "Dissatisfied"), (1, "Very dissatisfied"))  # fmt: skip
-_EASE = ((7, "Extremely easy"), (6, "Very easy"), (5, "Somewhat easy"),
-         (4, "Neither easy nor difficult"), (3, "Somewhat difficult"),
-         (2, "Very difficult"), (1, "Extremely difficult"))  # fmt: skip
+_SATISFACTION = (
+    (5, "Very satisfied"),
+    (4, "Satisfied"),
+    (3, "Neutral"),
+    (2, "Dissatisfied"),
+    (1, "Very dissatisfied"),
+)
+_EASE = (
+    (7, "Extremely easy"),
+    (6, "Very easy"),
+    (5, "Somewhat easy"),
+    (4, "Neither easy nor difficult"),
+    (3, "Somewhat difficult"),
+    (2, "Very difficult"),
+    (1, "Extremely difficult"),
+)
 _YES_NO = ((1, "Yes"), (0, "No"))
 
 
@@ -147,46 +158,94 @@ def _csat_questions(ids: _Ids, version: int) -> tuple[Question, ...]:
         else "Anything else you would like to share with us?"
     )
     return (
-        Question(*ids.pair("q", 0), "csat", MULTIPLE_CHOICE,
-                 "Overall, how satisfied are you with the help you received?",
-                 help_text="", options=ids.options(0, _SATISFACTION)),
-        Question(*ids.pair("q", 1), "nps", NPS,
-                 "How likely are you to recommend us to a friend?",
-                 help_text="0 = not at all likely, 10 = extremely likely",
-                 max_chars=500,
-                 explanation="What is the main reason for your score?"),
-        Question(*ids.pair("q", 2), "comment", FREE_TEXT, comment_text,
-                 help_text="", na_enabled=True, max_chars=1000),
-        Question(*ids.pair("q", 3), "first_contact", MULTIPLE_CHOICE,
-                 "Was this your first contact with us about this issue?",
-                 help_text="", na_enabled=True, options=ids.options(3, _YES_NO)),
+        Question(
+            *ids.pair("q", 0),
+            "csat",
+            MULTIPLE_CHOICE,
+            "Overall, how satisfied are you with the help you received?",
+            help_text="",
+            options=ids.options(0, _SATISFACTION),
+        ),
+        Question(
+            *ids.pair("q", 1),
+            "nps",
+            NPS,
+            "How likely are you to recommend us to a friend?",
+            help_text="0 = not at all likely, 10 = extremely likely",
+            max_chars=500,
+            explanation="What is the main reason for your score?",
+        ),
+        Question(
+            *ids.pair("q", 2),
+            "comment",
+            FREE_TEXT,
+            comment_text,
+            help_text="",
+            na_enabled=True,
+            max_chars=1000,
+        ),
+        Question(
+            *ids.pair("q", 3),
+            "first_contact",
+            MULTIPLE_CHOICE,
+            "Was this your first contact with us about this issue?",
+            help_text="",
+            na_enabled=True,
+            options=ids.options(3, _YES_NO),
+        ),
         # Shown only after "Dissatisfied" or "Very dissatisfied" (answers 3, 4).
-        Question(*ids.pair("q", 4), "improve", FREE_TEXT,
-                 "What could we have done better?", help_text="",
-                 na_enabled=True, max_chars=1000,
-                 visible_when=("../question/0/answer/3", "../question/0/answer/4")),
-        Question(*ids.pair("q", 5), "thanks", READ_ONLY,
-                 "Thank you! Your answers are shared with the team that helped you."),
-    )  # fmt: skip
+        Question(
+            *ids.pair("q", 4),
+            "improve",
+            FREE_TEXT,
+            "What could we have done better?",
+            help_text="",
+            na_enabled=True,
+            max_chars=1000,
+            visible_when=("../question/0/answer/3", "../question/0/answer/4"),
+        ),
+        Question(
+            *ids.pair("q", 5),
+            "thanks",
+            READ_ONLY,
+            "Thank you! Your answers are shared with the team that helped you.",
+        ),
+    )
 
 
 def _web_questions(ids: _Ids) -> tuple[Question, ...]:
     return (
-        Question(*ids.pair("q", 0), "web_rating", MULTIPLE_CHOICE,
-                 "How easy was it to find what you needed on our website?",
-                 help_text="", options=ids.options(0, _EASE)),
-        Question(*ids.pair("q", 1), "web_comment", FREE_TEXT,
-                 "What should we improve on our website?", help_text="",
-                 na_enabled=True, max_chars=1000),
-    )  # fmt: skip
+        Question(
+            *ids.pair("q", 0),
+            "web_rating",
+            MULTIPLE_CHOICE,
+            "How easy was it to find what you needed on our website?",
+            help_text="",
+            options=ids.options(0, _EASE),
+        ),
+        Question(
+            *ids.pair("q", 1),
+            "web_comment",
+            FREE_TEXT,
+            "What should we improve on our website?",
+            help_text="",
+            na_enabled=True,
+            max_chars=1000,
+        ),
+    )
 
 
 def _pilot_questions(ids: _Ids) -> tuple[Question, ...]:
     return (
-        Question(*ids.pair("q", 0), "csat", MULTIPLE_CHOICE,
-                 "How satisfied were you with this chat?", help_text="",
-                 options=ids.options(0, _SATISFACTION)),
-    )  # fmt: skip
+        Question(
+            *ids.pair("q", 0),
+            "csat",
+            MULTIPLE_CHOICE,
+            "How satisfied were you with this chat?",
+            help_text="",
+            options=ids.options(0, _SATISFACTION),
+        ),
+    )
 
 
 def survey_form_version(seed: int, key: str, version: int, now_ms: int) -> FormVersion:
@@ -206,9 +265,15 @@ def survey_form_version(seed: int, key: str, version: int, now_ms: int) -> FormV
     form_id = stable_uuid(seed, key, "draft" if version == DRAFT else version)
     context = stable_uuid(seed, key, "context")
     return FormVersion(
-        form_id, context, key, NAMES[key], version, modified, groups,
+        form_id,
+        context,
+        key,
+        NAMES[key],
+        version,
+        modified,
+        groups,
         disabled=key == PILOT_FORM,
-    )  # fmt: skip
+    )
 
 
 def survey_form_versions(

@@ -83,15 +83,21 @@ def leg_times(
         hold_start = interact_start + leg.talk_ms // 3 if leg.hold_ms else None
         times.append(
             LegTimes(
-                acd_start, alert_start, interact_start, hold_start,
-                interact_end, interact_end + leg.acw_ms,
-            )  # fmt: skip
+                acd_start,
+                alert_start,
+                interact_start,
+                hold_start,
+                interact_end,
+                interact_end + leg.acw_ms,
+            )
         )
         cursor = interact_end
     return tuple(times)
 
 
-def end_of(start_ms: int, ivr_ms: int, abandon_ms: int, times: tuple[LegTimes, ...]) -> int:
+def end_of(
+    start_ms: int, ivr_ms: int, abandon_ms: int, times: tuple[LegTimes, ...]
+) -> int:
     """When the conversation ends: the last wrap-up, or the customer giving up."""
     if not times:
         return start_ms + ivr_ms + abandon_ms

@@ -124,12 +124,25 @@ def build_routing(seed: int) -> Routing:
     }
     queues = tuple(
         Queue(
-            stable_uuid(seed, "queue", i), name, text, divisions[division],
-            media, weight, effect, wrapup_weights,
+            stable_uuid(seed, "queue", i),
+            name,
+            text,
+            divisions[division],
+            media,
+            weight,
+            effect,
+            wrapup_weights,
         )
-        for i, (name, division, text, media, weight, effect, wrapup_weights)
-        in enumerate(_QUEUES)
-    )  # fmt: skip
+        for i, (
+            name,
+            division,
+            text,
+            media,
+            weight,
+            effect,
+            wrapup_weights,
+        ) in enumerate(_QUEUES)
+    )
     return Routing(divisions, queues, wrapups)
 
 

@@ -42,6 +42,32 @@ _EASE_CUTS = (1.4, 0.8, 0.3, -0.1, -0.5, -1.0)
 
 
 @dataclass(frozen=True, slots=True)
+class Timeline:
+    """When a survey is created, sent, opened and settled."""
+
+    created_ms: int
+    sent_ms: int  # 0: never sent
+    started_ms: int  # 0: never opened
+    outcome: str  # the final status
+    outcome_ms: int  # when the final status is reached
+    error_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Responses:
+    """What the customer answers, should the survey be finished."""
+
+    rating: int | None = None  # the rating question (CSAT 1-5, website 1-7)
+    nps: int | None = None
+    first_contact: int | None = None  # 1 yes, 0 no, None: N/A
+    comment: bool = False
+    improve: bool = False
+    nps_comment: bool = False
+    partial: bool = False
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
 class SurveyPlan:
     """Everything about one survey, past and future."""
 
@@ -52,20 +78,8 @@ class SurveyPlan:
     survey_type: str  # "Web" or "Voice"
     user_id: str
     queue_id: str
-    created_ms: int
-    sent_ms: int  # 0: never sent
-    started_ms: int  # 0: never opened
-    outcome: str  # the final status
-    outcome_ms: int  # when the final status is reached
-    error_reason: str
-    rating: int | None  # the rating question (CSAT 1-5, website 1-7)
-    nps: int | None
-    first_contact: int | None  # 1 yes, 0 no, None: N/A
-    comment: bool
-    improve: bool
-    nps_comment: bool
-    partial: bool
-    language: str
+    timeline: Timeline
+    responses: Responses
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +96,20 @@ class SurveyContext:
 
 def status_at(plan: SurveyPlan, t_ms: int) -> tuple[str, int] | None:
     """Status and time of the latest event at `t_ms`; None before creation."""
-    if t_ms < plan.created_ms:
+    line = plan.timeline
+    if t_ms < line.created_ms:
         return None
-    if plan.outcome == ERROR:
-        if t_ms >= plan.outcome_ms:
-            return ERROR, plan.outcome_ms
-        return PENDING, plan.created_ms
-    if plan.sent_ms == 0 or t_ms < plan.sent_ms:
-        return PENDING, plan.created_ms
-    if t_ms >= plan.outcome_ms:
-        return plan.outcome, plan.outcome_ms
-    if plan.started_ms and t_ms >= plan.started_ms:
-        return IN_PROGRESS, plan.started_ms
-    return SENT, plan.sent_ms
+    if line.outcome == ERROR:
+        if t_ms >= line.outcome_ms:
+            return ERROR, line.outcome_ms
+        return PENDING, line.created_ms
+    if line.sent_ms == 0 or t_ms < line.sent_ms:
+        return PENDING, line.created_ms
+    if t_ms >= line.outcome_ms:
+        return line.outcome, line.outcome_ms
+    if line.started_ms and t_ms >= line.started_ms:
+        return IN_PROGRESS, line.started_ms
+    return SENT, line.sent_ms
 
 
 def rating_from(satisfaction: float, cuts: tuple[float, ...]) -> int:
@@ -117,22 +132,17 @@ def csat_survey(
     survey_id = uuid_from(rng)
     survey_type = "Voice" if voice and rng.random() < 0.15 else "Web"
     timeline = _timeline(rng, ctx.end_ms)
-    answers = _csat_answers(rng, ctx.satisfaction, survey_type == "Voice")
-    return SurveyPlan(
-        survey_id, ctx.conversation_id, CSAT_FORM, version, survey_type,
-        ctx.user_id, ctx.queue_id, *timeline, *answers,
-    )  # fmt: skip
+    responses = _csat_responses(rng, ctx.satisfaction, survey_type == "Voice")
+    return _plan(ctx, survey_id, (CSAT_FORM, version, survey_type), timeline, responses)
 
 
 def conflict_survey(rng: random.Random, ctx: SurveyContext, version: int) -> SurveyPlan:
     """A second matching survey policy: recorded as an error, never sent."""
     created = ctx.end_ms + 3000 + int(rng.random() * 20_000)
-    return SurveyPlan(
-        uuid_from(rng), ctx.conversation_id, CSAT_FORM, version, "Web",
-        ctx.user_id, ctx.queue_id, created, 0, 0, ERROR,
-        created + 1000 + int(rng.random() * 5000), CONFLICT_REASON,
-        None, None, None, False, False, False, False, "en",
-    )  # fmt: skip
+    failed = created + 1000 + int(rng.random() * 5000)
+    timeline = Timeline(created, 0, 0, ERROR, failed, CONFLICT_REASON)
+    survey_id = uuid_from(rng)
+    return _plan(ctx, survey_id, (CSAT_FORM, version, "Web"), timeline, Responses())
 
 
 def website_survey(rng: random.Random, ctx: SurveyContext, version: int) -> SurveyPlan:
@@ -141,55 +151,69 @@ def website_survey(rng: random.Random, ctx: SurveyContext, version: int) -> Surv
     timeline = _timeline(rng, ctx.end_ms)
     rating = rating_from(ctx.satisfaction + rng.gauss(0, 0.6), _EASE_CUTS)
     comment = rng.random() < (0.55 if rating <= 3 else 0.3)
-    language = _pick(rng, _LANGUAGES)
+    responses = Responses(rating, comment=comment, language=_pick(rng, _LANGUAGES))
+    return _plan(ctx, survey_id, (WEB_FORM, version, "Web"), timeline, responses)
+
+
+def _plan(
+    ctx: SurveyContext,
+    survey_id: str,
+    form: tuple[str, int, str],
+    timeline: Timeline,
+    responses: Responses,
+) -> SurveyPlan:
+    key, version, survey_type = form
     return SurveyPlan(
-        survey_id, ctx.conversation_id, WEB_FORM, version, "Web",
-        ctx.user_id, ctx.queue_id, *timeline,
-        rating, None, None, comment, False, False, False, language,
-    )  # fmt: skip
+        survey_id,
+        ctx.conversation_id,
+        key,
+        version,
+        survey_type,
+        ctx.user_id,
+        ctx.queue_id,
+        timeline,
+        responses,
+    )
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _timeline(
-    rng: random.Random, end_ms: int
-) -> tuple[int, int, int, str, int, str]:
-    """created, sent, started, outcome, outcome time, error reason."""
+def _timeline(rng: random.Random, end_ms: int) -> Timeline:
     created = end_ms + 2000 + int(rng.random() * 18_000)
     draw = rng.random()
     if draw < 0.025:
         reason = _pick(rng, _ERROR_REASONS)
-        return created, 0, 0, ERROR, created + lognormal_ms(rng, 40_000, 0.8), reason
+        failed = created + lognormal_ms(rng, 40_000, 0.8)
+        return Timeline(created, 0, 0, ERROR, failed, reason)
     if draw < 0.03:
-        return created, 0, 0, PENDING, created, ""
+        return Timeline(created, 0, 0, PENDING, created)
     if rng.random() < 0.85:
         sent = created + 30_000 + int(rng.random() * 9.5 * MINUTE_MS)
     else:
         sent = created + HOUR_MS + int(rng.random() * 3 * HOUR_MS)
-    started, outcome, outcome_ms, reason = _after_sent(rng, sent)
-    return created, sent, started, outcome, outcome_ms, reason
+    started, outcome, outcome_ms = _after_sent(rng, sent)
+    return Timeline(created, sent, started, outcome, outcome_ms)
 
 
-def _after_sent(rng: random.Random, sent: int) -> tuple[int, str, int, str]:
-    """started, outcome, outcome time, error reason of a sent survey."""
+def _after_sent(rng: random.Random, sent: int) -> tuple[int, str, int]:
+    """When a sent survey is opened (0: never), how it ends, and when."""
     draw = rng.random()
     if draw < 0.30:
         started = sent + min(lognormal_ms(rng, 2.5 * HOUR_MS, 1.4), EXPIRY_MS - DAY_MS)
-        return started, FINISHED, started + lognormal_ms(rng, 2 * MINUTE_MS, 0.6), ""
+        return started, FINISHED, started + lognormal_ms(rng, 2 * MINUTE_MS, 0.6)
     if draw < 0.33:
-        return 0, OPT_OUT, sent + lognormal_ms(rng, 3 * HOUR_MS, 1.2), ""
+        return 0, OPT_OUT, sent + lognormal_ms(rng, 3 * HOUR_MS, 1.2)
     if draw < 0.38:
         started = sent + min(lognormal_ms(rng, 4 * HOUR_MS, 1.2), EXPIRY_MS - DAY_MS)
-        return started, EXPIRED, sent + EXPIRY_MS, ""
-    return 0, EXPIRED, sent + EXPIRY_MS, ""
+        return started, EXPIRED, sent + EXPIRY_MS
+    return 0, EXPIRED, sent + EXPIRY_MS
 
 
-def _csat_answers(
-    rng: random.Random, satisfaction: float, voice: bool
-) -> tuple[int | None, int | None, int | None, bool, bool, bool, bool, str]:
-    """rating, nps, first contact, comment, improve, nps comment, partial, lang."""
+def _csat_responses(rng: random.Random, satisfaction: float, voice: bool) -> Responses:
+    """Answers that follow the customer's satisfaction; voice surveys take no
+    free text."""
     csat = rating_from(satisfaction, _CSAT_CUTS)
     nps: int | None = _nps_from(rng, csat)
     rating: int | None = csat
@@ -200,8 +224,14 @@ def _csat_answers(
         nps = None
     draw = rng.random()
     first_contact = None if draw < 0.12 else int(draw < 0.12 + (0.45 + 0.08 * csat))
-    comment = not voice and rng.random() < (0.6 if csat <= 2 else 0.38)
-    improve = not voice and rating is not None and rating <= 2 and rng.random() < 0.7
-    nps_comment = not voice and nps is not None and rng.random() < 0.3
-    language = _pick(rng, _LANGUAGES)
-    return rating, nps, first_contact, comment, improve, nps_comment, partial, language
+    texts = not voice
+    return Responses(
+        rating=rating,
+        nps=nps,
+        first_contact=first_contact,
+        comment=texts and rng.random() < (0.6 if csat <= 2 else 0.38),
+        improve=texts and rating is not None and rating <= 2 and rng.random() < 0.7,
+        nps_comment=texts and nps is not None and rng.random() < 0.3,
+        partial=partial,
+        language=_pick(rng, _LANGUAGES),
+    )

@@ -33,7 +33,13 @@ from genesys_sim.intervals import (
     parse_period,
     parse_zone,
 )
-from genesys_sim.routes.common import WireDict, json_body, json_response, requires, state_of
+from genesys_sim.routes.common import (
+    WireDict,
+    json_body,
+    json_response,
+    requires,
+    state_of,
+)
 from genesys_sim.routes.details import parse_interval_field
 from genesys_sim.selection import survey_row
 
@@ -47,7 +53,9 @@ COUNTERS: dict[str, Callable[[SurveyRecord], bool]] = {
     "nSurveysSent": lambda s: s.status.lower() not in _NOT_SENT,
     "nSurveyResponses": lambda s: s.status.lower() == "finished",
     "nSurveyFullResponses": lambda s: s.status.lower() == "finished" and not s.partial,
-    "nSurveyPartialResponses": lambda s: s.status.lower() == "finished" and bool(s.partial),
+    "nSurveyPartialResponses": lambda s: (
+        s.status.lower() == "finished" and bool(s.partial)
+    ),
     "nSurveysExpired": lambda s: s.status.lower() == "expired",
     "nSurveyErrors": lambda s: s.status.lower() == "error",
     "nSurveysAbandoned": lambda s: s.status.lower() == "optout",
@@ -105,7 +113,9 @@ def parse_aggregate_query(body: Mapping[str, Any]) -> AggregateQuery:
         flt = _filter(body.get("filter"))
     except (IntervalError, FilterError) as exc:
         raise bad_request(str(exc), "invalid.value") from exc
-    return AggregateQuery(interval, buckets(interval, period, zone), group_by, metrics, flt)
+    return AggregateQuery(
+        interval, buckets(interval, period, zone), group_by, metrics, flt
+    )
 
 
 def _names(raw: object, field: str, allowed: Iterable[str]) -> list[str]:
@@ -124,13 +134,19 @@ def _period(raw: object) -> Period | None:
 
 
 def _filter(raw: object) -> Filter | None:
-    dimensions = GROUPS.keys() | {"surveyCompletedDate", "eventTime", "surveyCreatedDate"}
+    dimensions = GROUPS.keys() | {
+        "surveyCompletedDate",
+        "eventTime",
+        "surveyCreatedDate",
+    }
     return parse_filter(raw, "filter", dimensions) if raw else None
 
 
 def aggregate(query: AggregateQuery, surveys: Iterable[SurveyRecord]) -> list[WireDict]:
     """The `results` of a query over the surveys of its interval."""
-    cells: dict[GroupKey, dict[int, list[SurveyRecord]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[GroupKey, dict[int, list[SurveyRecord]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     starts = [bucket.start for bucket in query.buckets]
     for survey in surveys:
         if query.filter is not None and not matches(query.filter, _filter_row(survey)):
@@ -157,7 +173,7 @@ def _group_keys(survey: SurveyRecord, group_by: list[str]) -> list[GroupKey]:
         value = GROUPS[name](survey)
         values = value if isinstance(value, list) else [value]
         present = [_group_value(v) for v in values if v is not None]
-        keys = [key + ((name, v),) for key in keys for v in present] if present else keys
+        keys = [(*key, (name, v)) for key in keys for v in present] if present else keys
     return keys
 
 
@@ -165,10 +181,14 @@ def _group_value(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _result(key: GroupKey, slots: Mapping[int, list[SurveyRecord]], query: AggregateQuery) -> WireDict:
+def _result(
+    key: GroupKey, slots: Mapping[int, list[SurveyRecord]], query: AggregateQuery
+) -> WireDict:
     data = []
     for slot in sorted(slots):
-        metrics = [m for m in (_metric(name, slots[slot]) for name in query.metrics) if m]
+        metrics = [
+            m for m in (_metric(name, slots[slot]) for name in query.metrics) if m
+        ]
         if metrics:
             data.append({"interval": query.buckets[slot].wire(), "metrics": metrics})
     return {"group": dict(key), "data": data}
@@ -181,8 +201,16 @@ def _metric(name: str, surveys: list[SurveyRecord]) -> WireDict | None:
     scores = [score for score in map(SCORES[name], surveys) if score is not None]
     if not scores:
         return None
-    stats = {"max": max(scores), "min": min(scores), "count": len(scores), "sum": sum(scores)}
-    return {"metric": name, "stats": {k: float(v) if k != "count" else v for k, v in stats.items()}}
+    stats = {
+        "max": max(scores),
+        "min": min(scores),
+        "count": len(scores),
+        "sum": sum(scores),
+    }
+    return {
+        "metric": name,
+        "stats": {k: float(v) if k != "count" else v for k, v in stats.items()},
+    }
 
 
 @requires(SURVEY_AGGREGATE_VIEW)
@@ -197,4 +225,8 @@ async def query_aggregates(request: Request) -> Response:
     return json_response({"results": results} if results else {})
 
 
-ROUTES = [Route("/api/v2/analytics/surveys/aggregates/query", query_aggregates, methods=["POST"])]
+ROUTES = [
+    Route(
+        "/api/v2/analytics/surveys/aggregates/query", query_aggregates, methods=["POST"]
+    )
+]

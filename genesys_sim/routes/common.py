@@ -80,9 +80,13 @@ def int_param(request: Request, name: str, default: int, minimum: int = 1) -> in
     try:
         value = int(raw)
     except ValueError as exc:
-        raise bad_request(f"{name} must be an integer", "invalid.query.param.value") from exc
+        raise bad_request(
+            f"{name} must be an integer", "invalid.query.param.value"
+        ) from exc
     if value < minimum:
-        raise bad_request(f"{name} must be at least {minimum}", "invalid.query.param.value")
+        raise bad_request(
+            f"{name} must be at least {minimum}", "invalid.query.param.value"
+        )
     return value
 
 

@@ -21,8 +21,19 @@ from starlette.routing import Route
 from genesys_sim.errors import bad_request
 from genesys_sim.filters import FilterError
 from genesys_sim.intervals import Interval, IntervalError, parse_interval
-from genesys_sim.routes.common import WireDict, json_body, json_response, requires, state_of
-from genesys_sim.selection import QueryFilters, order_records, parse_order, parse_query_filters
+from genesys_sim.routes.common import (
+    WireDict,
+    json_body,
+    json_response,
+    requires,
+    state_of,
+)
+from genesys_sim.selection import (
+    QueryFilters,
+    order_records,
+    parse_order,
+    parse_query_filters,
+)
 from genesys_sim.settings import Limits
 from genesys_sim.state import SimState
 
@@ -105,7 +116,9 @@ def _positive_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def matching_ids(state: SimState, body: Mapping[str, Any], query: DetailsQuery) -> list[str]:
+def matching_ids(
+    state: SimState, body: Mapping[str, Any], query: DetailsQuery
+) -> list[str]:
     """The ordered ids a query selects, from the cache when seen before."""
     visible = state.visible_divisions()
     unpaged = {key: value for key, value in body.items() if key != "paging"}
@@ -116,7 +129,9 @@ def matching_ids(state: SimState, body: Mapping[str, Any], query: DetailsQuery) 
     selector = state.selector
     candidates = selector.started_on_touched_days(query.interval)
     chosen = list(selector.select(candidates, query.filters, visible))
-    ids = [r.conversation_id for r in order_records(chosen, query.order, query.order_by)]
+    ids = [
+        r.conversation_id for r in order_records(chosen, query.order, query.order_by)
+    ]
     state.query_cache.put(key, ids)
     return ids
 
@@ -132,7 +147,9 @@ async def query_details(request: Request) -> Response:
     page_ids = ids[start : start + query.page_size]
     result: WireDict = {}
     if page_ids:
-        result["conversations"] = [state.index.conversation_json(cid) for cid in page_ids]
+        result["conversations"] = [
+            state.index.conversation_json(cid) for cid in page_ids
+        ]
     result["totalHits"] = len(ids)
     return json_response(result)
 

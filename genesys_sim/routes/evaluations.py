@@ -65,7 +65,9 @@ async def get_evaluation(request: Request) -> Response:
     state = state_of(request)
     evaluation = state.org.evaluation(conversation_id, evaluation_id)
     visible = state.visible_divisions()
-    if evaluation is None or not is_visible(evaluation.get("divisionIds") or [], visible):
+    if evaluation is None or not is_visible(
+        evaluation.get("divisionIds") or [], visible
+    ):
         raise not_found(f"Unable to find an evaluation with id {evaluation_id}")
     return json_response(evaluation)
 

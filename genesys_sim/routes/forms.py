@@ -50,7 +50,9 @@ class FormCatalog:
     def working_copies(self, descending: bool = False) -> list[WireDict]:
         """One unpublished entry per form, by name."""
         copies = [form for form in self.forms if not form.get("published")]
-        return sorted(copies, key=lambda f: (f.get("name", ""), f["id"]), reverse=descending)
+        return sorted(
+            copies, key=lambda f: (f.get("name", ""), f["id"]), reverse=descending
+        )
 
     def find(self, form_id: str) -> WireDict | None:
         """Any version or working copy by id."""
@@ -63,12 +65,16 @@ class FormCatalog:
             for form in self.forms
             if form.get("published") and form.get("contextId") == context_id
         ]
-        return sorted(versions, key=lambda f: (f.get("modifiedDate", ""), f["id"]), reverse=True)
+        return sorted(
+            versions, key=lambda f: (f.get("modifiedDate", ""), f["id"]), reverse=True
+        )
 
     def all_published(self) -> list[WireDict]:
         """Every published version, by name then newest first."""
         published = [form for form in self.forms if form.get("published")]
-        ordered = sorted(published, key=lambda f: (f.get("modifiedDate", ""), f["id"]), reverse=True)
+        ordered = sorted(
+            published, key=lambda f: (f.get("modifiedDate", ""), f["id"]), reverse=True
+        )
         return sorted(ordered, key=lambda f: f.get("name", ""))
 
     def latest_published(self, any_id: str) -> WireDict | None:
@@ -78,9 +84,12 @@ class FormCatalog:
         versions = self.published_versions(str(context_id))
         return versions[0] if versions else None
 
-    def history(self, context_id: str) -> WireDict:
+    def history(self, context_id: str, omit: frozenset[str] = frozenset()) -> WireDict:
         """The `publishedVersions` envelope of a listing entry."""
-        versions = [summary(form) for form in self.published_versions(context_id)]
+        versions = [
+            {key: value for key, value in summary(form).items() if key not in omit}
+            for form in self.published_versions(context_id)
+        ]
         return {
             "entities": versions[:_HISTORY_PAGE_SIZE],
             "pageSize": _HISTORY_PAGE_SIZE,
@@ -104,6 +113,8 @@ class FormKind:
     permission: str
     forms: Callable[[Org], Sequence[WireDict]]
     latest_param: str
+    # Fields of the form model that its history entries' model does not have.
+    history_omits: frozenset[str] = frozenset()
 
 
 def _catalog(request: Request, kind: FormKind) -> FormCatalog:
@@ -123,15 +134,19 @@ def make_routes(kind: FormKind) -> list[Route]:
     async def list_forms(request: Request) -> Response:
         catalog = _catalog(request, kind)
         descending = request.query_params.get("sortOrder", "asc").lower() == "desc"
-        copies = by_name(catalog.working_copies(descending), request.query_params.get("name"))
+        copies = by_name(
+            catalog.working_copies(descending), request.query_params.get("name")
+        )
         expand = "publishHistory" in list_param(request, "expand")
-        entries = [_entry(catalog, form, expand) for form in copies]
+        entries = [_entry(catalog, form, expand, kind) for form in copies]
         return json_response(listing(request, entries, page_request(request)))
 
     @requires(kind.permission)
     async def get_form(request: Request) -> Response:
         form_id = request.path_params["formId"]
-        return json_response(_form_or_404(kind, _catalog(request, kind).find(form_id), form_id))
+        return json_response(
+            _form_or_404(kind, _catalog(request, kind).find(form_id), form_id)
+        )
 
     @requires(kind.permission)
     async def list_versions(request: Request) -> Response:
@@ -156,7 +171,10 @@ def make_routes(kind: FormKind) -> list[Route]:
         latest = _catalog(request, kind).latest_published(form_id)
         return json_response(_form_or_404(kind, latest, form_id))
 
-    base, published = f"/api/v2/quality/forms/{kind.plural}", f"/api/v2/quality/publishedforms/{kind.plural}"
+    base, published = (
+        f"/api/v2/quality/forms/{kind.plural}",
+        f"/api/v2/quality/publishedforms/{kind.plural}",
+    )
     return [
         Route(base, list_forms),
         Route(f"{base}/{{formId}}", get_form),
@@ -166,17 +184,22 @@ def make_routes(kind: FormKind) -> list[Route]:
     ]
 
 
-def _entry(catalog: FormCatalog, form: WireDict, expand: bool) -> WireDict:
+def _entry(
+    catalog: FormCatalog, form: WireDict, expand: bool, kind: FormKind
+) -> WireDict:
     entry = summary(form)
     if expand:
-        entry["publishedVersions"] = catalog.history(str(form.get("contextId")))
+        context_id = str(form.get("contextId"))
+        entry["publishedVersions"] = catalog.history(context_id, kind.history_omits)
     return entry
 
 
 def _latest_enabled(published: list[WireDict]) -> list[WireDict]:
     seen: set[str] = set()
     latest: list[WireDict] = []
-    for form in sorted(published, key=lambda f: f.get("modifiedDate", ""), reverse=True):
+    for form in sorted(
+        published, key=lambda f: f.get("modifiedDate", ""), reverse=True
+    ):
         context = str(form.get("contextId"))
         if context not in seen and not form.get("disabled"):
             seen.add(context)
@@ -185,7 +208,11 @@ def _latest_enabled(published: list[WireDict]) -> list[WireDict]:
 
 
 SURVEY_FORMS = FormKind(
-    "survey", "surveys", SURVEY_FORM_VIEW, lambda org: org.survey_forms, "onlyLatestEnabledPerContext"
+    "survey",
+    "surveys",
+    SURVEY_FORM_VIEW,
+    lambda org: org.survey_forms,
+    "onlyLatestEnabledPerContext",
 )
 EVALUATION_FORMS = FormKind(
     "evaluation",
@@ -193,6 +220,8 @@ EVALUATION_FORMS = FormKind(
     EVALUATION_FORM_VIEW,
     lambda org: org.evaluation_forms,
     "onlyLatestPerContext",
+    # EvaluationFormResponse lists its versions as EvaluationForm (SDK 269).
+    history_omits=frozenset({"weightMode"}),
 )
 
 
@@ -215,14 +244,18 @@ async def bulk_survey_contexts(request: Request) -> Response:
     if not context_ids:
         raise bad_request("The contextId parameter is required")
     if len(context_ids) > state.limits.forms_max_context_ids:
-        raise bad_request(f"At most {state.limits.forms_max_context_ids} contextId values")
+        raise bad_request(
+            f"At most {state.limits.forms_max_context_ids} contextId values"
+        )
     catalog = FormCatalog(state.org.survey_forms)
     published = bool_param(request, "published", default=True)
     picked = [_for_context(catalog, cid, published) for cid in context_ids]
     return json_response([form for form in picked if form is not None])
 
 
-def _for_context(catalog: FormCatalog, context_id: str, published: bool) -> WireDict | None:
+def _for_context(
+    catalog: FormCatalog, context_id: str, published: bool
+) -> WireDict | None:
     if published:
         versions = catalog.published_versions(context_id)
         return versions[0] if versions else None

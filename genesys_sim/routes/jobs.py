@@ -17,8 +17,19 @@ from starlette.routing import Route
 from genesys_sim.errors import bad_request, not_found
 from genesys_sim.intervals import format_instant
 from genesys_sim.jobs import CursorError, Job, decode_cursor, encode_cursor
-from genesys_sim.routes.common import WireDict, int_param, json_body, json_response, requires, state_of
-from genesys_sim.routes.details import CONVERSATION_DETAIL_VIEW, parse_interval_field, parse_selection
+from genesys_sim.routes.common import (
+    WireDict,
+    int_param,
+    json_body,
+    json_response,
+    requires,
+    state_of,
+)
+from genesys_sim.routes.details import (
+    CONVERSATION_DETAIL_VIEW,
+    parse_interval_field,
+    parse_selection,
+)
 from genesys_sim.selection import order_records
 
 JOBS_PATH = "/api/v2/analytics/conversations/details/jobs"
@@ -36,12 +47,16 @@ async def submit_job(request: Request) -> Response:
         raise bad_request("limit must be a positive integer")
     start_of_day = body.get("startOfDayIntervalMatching") is True
     selector = state.selector
-    candidates = selector.active_during(interval, state.data_availability(), start_of_day)
+    candidates = selector.active_during(
+        interval, state.data_availability(), start_of_day
+    )
     chosen = list(selector.select(candidates, filters, state.visible_divisions()))
     ids = [r.conversation_id for r in order_records(chosen, order, order_by)][:limit]
     outcome = state.injector.job_outcome()
     limits = state.limits
-    job = state.jobs.submit(ids, outcome, limits.job_completion_delay_s, limits.job_expiry_hours)
+    job = state.jobs.submit(
+        ids, outcome, limits.job_completion_delay_s, limits.job_expiry_hours
+    )
     return json_response({"jobId": job.job_id}, status_code=202)
 
 
@@ -88,7 +103,9 @@ def _results_page(request: Request, job: Job, size: int) -> WireDict:
     body: WireDict = {}
     if page_ids:
         index = state.index
-        body["conversations"] = [index.conversation_json(c, with_attributes=True) for c in page_ids]
+        body["conversations"] = [
+            index.conversation_json(c, with_attributes=True) for c in page_ids
+        ]
     if offset + size < len(job.conversation_ids):
         body["cursor"] = encode_cursor(job.job_id, offset + size)
     body["dataAvailabilityDate"] = format_instant(state.data_availability())

@@ -69,7 +69,9 @@ def _division_filter(request: Request, items: list[WireDict]) -> list[WireDict]:
     divisions = set(list_param(request, "divisionId"))
     if not divisions:
         return items
-    return [item for item in items if (item.get("division") or {}).get("id") in divisions]
+    return [
+        item for item in items if (item.get("division") or {}).get("id") in divisions
+    ]
 
 
 def entity_routes(
@@ -82,7 +84,9 @@ def entity_routes(
 
     async def list_entities(request: Request) -> Response:
         items = by_ids(entities(state_of(request).org), _ids(request))
-        items = _division_filter(request, by_name(items, request.query_params.get("name")))
+        items = _division_filter(
+            request, by_name(items, request.query_params.get("name"))
+        )
         return json_response(listing(request, items, page_request(request)))
 
     async def get_entity(request: Request) -> Response:
@@ -92,7 +96,9 @@ def entity_routes(
             raise not_found(f"Unable to find a {noun} with id {entity_id}")
         return json_response(found[0])
 
-    guard: Callable[[Endpoint], Endpoint] = requires(permission) if permission else _open
+    guard: Callable[[Endpoint], Endpoint] = (
+        requires(permission) if permission else _open
+    )
     return [
         Route(path, guard(list_entities)),
         Route(f"{path}/{{entityId}}", guard(get_entity)),
@@ -106,12 +112,16 @@ def _open(endpoint: Endpoint) -> Endpoint:
 ROUTES = [
     Route("/api/v2/users", list_users),
     Route("/api/v2/users/{userId}", get_user),
-    *entity_routes("/api/v2/routing/queues", "queue", lambda o: o.queues, "routing:queue:view"),
+    *entity_routes(
+        "/api/v2/routing/queues", "queue", lambda o: o.queues, "routing:queue:view"
+    ),
     *entity_routes(
         "/api/v2/routing/wrapupcodes",
         "wrap-up code",
         lambda o: o.wrapup_codes,
         "routing:wrapupCode:view",
     ),
-    *entity_routes("/api/v2/authorization/divisions", "division", lambda o: o.divisions, None),
+    *entity_routes(
+        "/api/v2/authorization/divisions", "division", lambda o: o.divisions, None
+    ),
 ]

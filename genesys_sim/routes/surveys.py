@@ -1,7 +1,7 @@
 """Survey answers (reference section 6): one survey, or a conversation's surveys.
 
-A client restricted to some divisions does not see surveys of conversations in
-other divisions: they answer 404 (or an empty array), as if they did not exist.
+A client restricted to some divisions does not see conversations of other
+divisions, nor their surveys: they answer 404, as if they did not exist.
 """
 
 from __future__ import annotations
@@ -40,12 +40,18 @@ async def get_survey(request: Request) -> Response:
 async def get_conversation_surveys(request: Request) -> Response:
     """GET /api/v2/quality/conversations/{conversationId}/surveys: a bare array."""
     conversation_id = request.path_params["conversationId"]
-    surveys = state_of(request).org.conversation_surveys(conversation_id)
-    visible = [s for s in surveys if _survey_visible(request, str(s.get("id")))]
-    return json_response(visible)
+    state = state_of(request)
+    record = state.org.conversation(conversation_id)
+    if record is None or not is_visible(record.division_ids, state.visible_divisions()):
+        raise not_found(f"Unable to find a conversation with id {conversation_id}")
+    surveys = state.org.conversation_surveys(conversation_id)
+    return json_response(surveys)
 
 
 ROUTES = [
     Route("/api/v2/quality/surveys/{surveyId}", get_survey),
-    Route("/api/v2/quality/conversations/{conversationId}/surveys", get_conversation_surveys),
+    Route(
+        "/api/v2/quality/conversations/{conversationId}/surveys",
+        get_conversation_surveys,
+    ),
 ]

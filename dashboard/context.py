@@ -1,0 +1,64 @@
+"""What a page needs: the org, the sidebar's view, and the rows in that view.
+
+The entry point (`dashboard.shell`) draws the sidebar and remembers the view for
+this run; a page asks for its context and gets the dataset from the cached loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from csat.dataset import Dataset
+from csat.metrics import previous_period
+from dashboard.filters import rows_in_view
+from dashboard.loader import load_dataset
+from dashboard.org import Org, current_org
+from dashboard.state import ViewState, build_request
+
+VIEW_KEY = "_csat_view"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """One page run: where from, what view, the dataset and the rows shown."""
+
+    org: Org
+    view: ViewState
+    data: Dataset
+    rows: pd.DataFrame
+
+    @property
+    def provisional_day(self) -> date | None:
+        """The first local day whose figures may still change, if in the range."""
+        return local_day(self.data.health.provisional_from, self.view.tz)
+
+
+def remember_view(view: ViewState) -> None:
+    """Keep this run's view for the page that runs after the sidebar."""
+    st.session_state[VIEW_KEY] = view
+
+
+def page_context() -> PageContext:
+    """The context of the page being drawn (the sidebar has run already)."""
+    org = current_org()
+    view: ViewState = st.session_state[VIEW_KEY]
+    data = load_dataset(org, build_request(view))
+    return PageContext(org, view, data, rows_in_view(data.responses, view))
+
+
+def previous_rows(context: PageContext) -> pd.DataFrame:
+    """The rows of the period of the same length just before the view's."""
+    view = context.view
+    start, end = previous_period(view.start, view.end)
+    data = load_dataset(context.org, build_request(view, start, end))
+    return rows_in_view(data.responses, view, start, end)
+
+
+def local_day(instant: datetime | None, tz: str) -> date | None:
+    if instant is None:
+        return None
+    return pd.Timestamp(instant).tz_convert(tz).date()

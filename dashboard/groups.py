@@ -1,0 +1,94 @@
+"""One renderer for the per-agent and per-queue sections of "Agents and queues".
+
+Choosing a row sets the sidebar filter to that agent or queue and opens the
+Interactions page, which then lists exactly the interactions behind the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from csat.metrics import FORMULAS, group_table
+from dashboard.charts import group_chart
+from dashboard.views import group_view, split_ranked
+
+INTERACTIONS_PAGE = "pages/interactions.py"
+DRILL_KEY = "_drill_to_interactions"
+CHART_ROWS = 25
+
+COLUMNS = {
+    "Rank": st.column_config.NumberColumn("Rank", width="small"),
+    "Responses": st.column_config.NumberColumn("Responses"),
+    "CSAT %": st.column_config.NumberColumn("CSAT %", format="%.1f"),
+    "CSAT % low": st.column_config.NumberColumn(
+        "95 % low", format="%.1f", help="Lower bound of the CSAT % interval"
+    ),
+    "CSAT % high": st.column_config.NumberColumn("95 % high", format="%.1f"),
+    "Mean": st.column_config.NumberColumn("Mean", format="%.2f"),
+    "NPS": st.column_config.NumberColumn("NPS", format="%.1f"),
+    "Response rate %": st.column_config.NumberColumn("Response rate %", format="%.1f"),
+    "Detractors": st.column_config.NumberColumn("Detractors"),
+}
+
+
+@dataclass(frozen=True)
+class GroupKind:
+    """Agents or queues: the id column, its name column and its sidebar filter."""
+
+    title: str
+    by: str
+    name: str
+    filter_key: str
+
+
+AGENTS = GroupKind("Agents", "agent_id", "agent_name", "agent")
+QUEUES = GroupKind("Queues", "queue_id", "queue_name", "queue")
+
+
+def render_group(rows: pd.DataFrame, kind: GroupKind, minimum: int) -> None:
+    """The ranked table, its chart, and the rows below the minimum, apart."""
+    table = group_table(rows, kind.by, min_responses=minimum)
+    ranked, below = (group_view(t, kind.name) for t in split_ranked(table))
+    st.subheader(kind.title, help=FORMULAS["ranking"].text)
+    st.caption(
+        "Ranked by the lower bound of the CSAT % interval. Choose a row to open "
+        "its interactions."
+    )
+    _selectable(ranked, kind, "ranked")
+    if not ranked.empty:
+        st.altair_chart(group_chart(ranked.head(CHART_ROWS), kind.title))
+    if not below.empty:
+        label = (
+            f"{len(below)} {kind.title.lower()} below {minimum} responses (not ranked)"
+        )
+        with st.expander(label):
+            _selectable(below.drop(columns=["Rank"]), kind, "below")
+
+
+def follow_drill_down() -> None:
+    """Open Interactions when a row was chosen on this run."""
+    if st.session_state.pop(DRILL_KEY, False):
+        st.switch_page(INTERACTIONS_PAGE)
+
+
+def _selectable(view: pd.DataFrame, kind: GroupKind, part: str) -> None:
+    key = f"{kind.filter_key}_{part}_table"
+    st.dataframe(
+        view,
+        hide_index=True,
+        column_config=COLUMNS,
+        on_select=partial(_choose, key, kind.filter_key, view["Name"].tolist()),
+        selection_mode="single-row",
+        key=key,
+    )
+
+
+def _choose(table_key: str, filter_key: str, names: list[str]) -> None:
+    rows = st.session_state[table_key].selection.rows
+    if rows:
+        st.session_state[filter_key] = [names[rows[0]]]
+        st.session_state[DRILL_KEY] = True

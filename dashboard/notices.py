@@ -1,0 +1,57 @@
+"""Notices above a page's figures: which form, what is provisional, what is empty."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csat.dataset import FormInfo
+from dashboard.context import PageContext
+from dashboard.ranges import describe_range
+
+
+def render_form_notice(form: FormInfo) -> None:
+    """Name the form the figures come from; evaluation-based data is flagged."""
+    how = (
+        "chosen automatically" if form.chosen_automatically else "chosen in the sidebar"
+    )
+    if form.source == "evaluation":
+        st.warning(
+            f"Evaluation-based figures: CSAT as recorded by evaluators on the "
+            f'evaluation form (scorecard) "{form.name}", {how}. These are not '
+            "the customers' own survey answers.",
+            icon=":material/fact_check:",
+        )
+    else:
+        st.caption(f"Survey form: {form.name} ({how}).")
+    if form.warning:
+        st.warning(form.warning)
+
+
+def render_period_notices(context: PageContext) -> bool:
+    """Mark a provisional period; explain an empty one. False when empty."""
+    view = context.view
+    day = context.provisional_day
+    if day is not None and day <= view.end:
+        st.info(
+            f"Provisional: {describe_range(max(day, view.start), view.end)}. "
+            "Customers can still answer surveys for these days, so their figures "
+            "will change; press Refresh later to fetch late answers.",
+            icon=":material/hourglass_top:",
+        )
+    if context.data.health.permission_problems:
+        st.warning(
+            "Some names could not be read (missing permission); see Data health.",
+            icon=":material/lock:",
+        )
+    if not context.rows.empty:
+        return True
+    st.info(
+        f"**No surveys in {describe_range(view.start, view.end)} ({view.tz})"
+        f"{' for these filters' if view.filters.active() else ''}.**\n\n"
+        "Surveys arrive hours or days after the interaction and are counted by "
+        "the interaction's start (or, with the completion anchor, by completion). "
+        "Widen the date range, clear filters, check the time zone, or pick the "
+        "form that holds CSAT under Survey form.",
+        icon=":material/search_off:",
+    )
+    return False

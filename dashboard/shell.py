@@ -1,0 +1,71 @@
+"""The frame around every page: configuration, navigation and the sidebar."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard.boundary import error_boundary
+from dashboard.context import remember_view
+from dashboard.loader import load_dataset, refresh
+from dashboard.org import current_org
+from dashboard.sidebar import (
+    render_connection,
+    render_connection_check,
+    render_filters,
+    render_form,
+    render_period,
+    render_refresh,
+)
+from dashboard.state import ViewState, build_request
+
+PAGES = (
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/agents_and_queues.py", "Agents and queues", ":material/groups:"),
+    ("pages/interactions.py", "Interactions", ":material/forum:"),
+    ("pages/comments.py", "Comments", ":material/format_quote:"),
+    ("pages/data_health.py", "Data health", ":material/health_and_safety:"),
+)
+
+
+def run_app() -> None:
+    """Draw the sidebar, load the view's data, then the chosen page."""
+    st.set_page_config(
+        page_title="CSAT Explorer",
+        page_icon=":material/sentiment_satisfied:",
+        layout="wide",
+    )
+    configure_logging()
+    navigation = st.navigation(
+        [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES]
+    )
+    with error_boundary("loading survey responses"):
+        remember_view(render_sidebar())
+    navigation.run()
+
+
+def render_sidebar() -> ViewState:
+    """Every sidebar section, in reading order; returns the view it describes."""
+    top, middle, bottom = (st.sidebar.container() for _ in range(3))
+    org = current_org()
+    render_connection(org, top)
+    start, end, tz, anchor = render_period(org, top)
+    view = ViewState(start, end, tz, anchor, render_form(org, top))
+    if render_refresh(bottom):
+        refresh(org, build_request(view, refresh=True))
+    data = load_dataset(org, build_request(view))
+    view = replace(view, filters=render_filters(data.responses, middle))
+    render_connection_check(org, view.selection.source, bottom)
+    return view
+
+
+def configure_logging() -> None:
+    """One INFO line per request from `csat`, on the server's stderr only."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs whole URLs, query strings included; csat.client logs each
+    # request once, without them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

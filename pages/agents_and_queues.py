@@ -1,0 +1,25 @@
+"""Agents and queues: who and where customers are most and least satisfied."""
+
+import streamlit as st
+
+from dashboard.boundary import error_boundary
+from dashboard.context import page_context
+from dashboard.groups import AGENTS, QUEUES, follow_drill_down, render_group
+from dashboard.notices import render_form_notice, render_period_notices
+
+with error_boundary("showing agents and queues"):
+    follow_drill_down()
+    context = page_context()
+    st.title("Agents and queues")
+    render_form_notice(context.data.form)
+    if render_period_notices(context):
+        minimum = st.number_input(
+            "Minimum responses to be ranked",
+            min_value=1,
+            max_value=1000,
+            value=10,
+            key="min",
+            bind="query-params",
+        )
+        for kind in (AGENTS, QUEUES):
+            render_group(context.rows, kind, int(minimum))

@@ -1,0 +1,52 @@
+"""Data health: what the figures leave out, and how fresh and complete they are."""
+
+import streamlit as st
+
+from dashboard.boundary import error_boundary
+from dashboard.context import page_context
+from dashboard.health import (
+    age,
+    errors_table,
+    form_facts,
+    left_out_table,
+    partial_responses,
+)
+from dashboard.notices import render_period_notices
+from dashboard.text import escape_markdown
+
+with error_boundary("showing data health"):
+    context = page_context()
+    health = context.data.health
+    st.title("Data health")
+    render_period_notices(context)
+
+    cached, requests, retries, limited = st.columns(4)
+    cached.metric("Cached data updated", age(health.cached_at, context.org.clock()))
+    requests.metric("API requests (last fetch)", f"{health.requests:,d}")
+    retries.metric("Retries", f"{health.retries:,d}")
+    limited.metric("Rate-limited answers (429)", f"{health.rate_limited:,d}")
+    if health.data_availability is not None:
+        available = f"{health.data_availability:%Y-%m-%d %H:%M}"
+        st.caption(f"Analytics jobs have data up to {available} UTC.")
+
+    st.subheader("Left out of the scores")
+    left, right = st.columns(2)
+    left.dataframe(left_out_table(context.rows), hide_index=True)
+    right.metric(
+        "Partial responses",
+        f"{partial_responses(context.rows):,d}",
+        help="Finished with required questions unanswered: counted for the "
+        "questions they answered.",
+    )
+    right.dataframe(errors_table(context.rows), hide_index=True)
+
+    st.subheader("Permissions")
+    for problem in health.permission_problems:
+        st.warning(escape_markdown(problem), icon=":material/lock:")
+    if not health.permission_problems:
+        st.caption("No permission problems while reading this range.")
+
+    st.subheader("Form")
+    st.dataframe(form_facts(context.data.form), hide_index=True)
+    for note in health.notes:
+        st.caption(escape_markdown(note))
