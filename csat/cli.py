@@ -343,7 +343,7 @@ def exit_code(error: CsatError) -> int:
 
 
 class ProgressBars:
-    """One tqdm bar per extraction stage, on stderr."""
+    """One tqdm bar per extraction stage, on stderr when it is a terminal."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -364,6 +364,7 @@ class ProgressBars:
                 file=self.stream,
                 position=len(self.bars),
                 leave=False,
+                disable=None,  # no bar when stderr is not a terminal
             )
         bar = self.bars[progress.stage]
         bar.total = progress.total

@@ -202,12 +202,12 @@ def _location(source: Mapping[str, str]) -> dict[str, Any]:
     else:
         region = resolve_region(source[REGION])
         api, login, apps = api_url(region), login_url(region), apps_url(region)
+    if APPS_URL in source:
+        apps = _clean_url(source[APPS_URL], APPS_URL)
     return {
         "api_base_url": api,
         "login_base_url": _clean_url(source.get(LOGIN_URL, login), LOGIN_URL),
-        "apps_base_url": _clean_url(source[APPS_URL], APPS_URL)
-        if APPS_URL in source
-        else apps,
+        "apps_base_url": apps,
         "region": region,
     }
 

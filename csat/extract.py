@@ -14,7 +14,8 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
+from contextlib import aclosing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -235,14 +236,14 @@ class Extractor:
     async def _read_window(
         self,
         planned: PlannedWindow,
-        pages: AsyncIterator[list[Conversation]],
+        pages: AsyncGenerator[list[Conversation], None],
         resolved: ResolvedForm,
         answers: AnswerFetcher,
     ) -> None:
         """Store a window page by page; answers are fetched while paging goes on."""
         try:
-            async with asyncio.TaskGroup() as group:
-                async for conversations in pages:
+            async with asyncio.TaskGroup() as group, aclosing(pages) as stream:
+                async for conversations in stream:
                     rows = await self._page_rows(conversations, resolved)
                     self._store_page(conversations, rows)
                     pending = [row for row in rows if answers.wants(row)]
@@ -318,13 +319,18 @@ class Extractor:
     def _note_unseen_divisions(
         self, frame: pd.DataFrame, divisions: dict[str, str]
     ) -> None:
-        unseen = sorted(set(divisions) - _ids(frame, "division_ids"))
+        """Note working divisions with no conversation of their own in the range.
+
+        A client limited to some divisions still sees conversations that also
+        touch another division, so only a division's own conversations count.
+        """
+        unseen = sorted(set(divisions) - _solo_divisions(frame))
         if frame.empty or not unseen:
             return
         names = ", ".join(divisions[i] for i in unseen)
         self.notes.append(
-            f"No responses from the divisions {names}. If the OAuth client's role "
-            "covers only some divisions, the responses of the others are missing."
+            f"No responses from the divisions {names} alone. If the OAuth client's "
+            "role covers only some divisions, the responses of the others are missing."
         )
 
     def _frame(self, resolved: ResolvedForm, wanted: UtcRange) -> pd.DataFrame:
@@ -498,6 +504,14 @@ def _ids(frame: pd.DataFrame, *columns: str) -> set[str]:
         for value in frame[column].dropna():
             found.update(part for part in str(value).split(";") if part)
     return found
+
+
+def _solo_divisions(frame: pd.DataFrame) -> set[str]:
+    """Divisions that are the only division of some conversation in `frame`."""
+    if "division_ids" not in frame.columns:
+        return set()
+    values = frame["division_ids"].dropna().astype(str)
+    return {value for value in values if value and ";" not in value}
 
 
 def _left_out(frame: pd.DataFrame) -> dict[str, int]:

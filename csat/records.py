@@ -10,15 +10,12 @@ phone numbers and e-mail addresses are read only when `include_pii` asks for the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from csat.forms import FormVersion
 from csat.timerange import parse_instant
-
-logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 Json = Mapping[str, Any]
@@ -336,31 +333,41 @@ def apply_survey_answers(
 
 
 def _survey_facts(row: Row, survey: Json) -> Row:
-    form = survey.get("surveyForm") or {}
-    answers = survey.get("answers") or {}
     errors = survey.get("surveyErrorDetails") or {}
+    status = normalize_status(survey.get("status")) or row.get("survey_status")
+    completed = parse_instant(survey.get("completedDate"))
     partial = row.get("partial")
-    return {
+    if partial is None:
+        partial = bool(survey.get("missingRequiredAnswer"))
+    return _credit_and_form(row, survey, survey.get("surveyForm")) | {
         "survey_id": row.get("survey_id") or survey.get("id"),
-        "survey_status": normalize_status(survey.get("status"))
-        or row.get("survey_status"),
-        "survey_completed": parse_instant(survey.get("completedDate"))
-        or row.get("survey_completed"),
-        "agent_id": row.get("agent_id") or (survey.get("agent") or {}).get("id"),
-        "queue_id": row.get("queue_id") or (survey.get("queue") or {}).get("id"),
+        "survey_status": status,
+        "survey_completed": completed or row.get("survey_completed"),
+        "total_score": _total_score(row, survey.get("answers")),
+        "partial": partial,
+        "error_reason": errors.get("surveyErrorReason") or row.get("error_reason"),
+        "source": row.get("source") or "survey",
+    }
+
+
+def _credit_and_form(row: Row, quality: Json, form: Json | None) -> Row:
+    """Credit as the details record gave it; the form version as the answers say."""
+    form = form or {}
+    agent = quality.get("agent") or {}
+    queue = quality.get("queue") or {}
+    return {
+        "agent_id": row.get("agent_id") or agent.get("id"),
+        "queue_id": row.get("queue_id") or queue.get("id"),
         "survey_form_id": form.get("id") or row.get("survey_form_id"),
         "survey_form_context_id": form.get("contextId")
         or row.get("survey_form_context_id"),
         "survey_form_name": form.get("name") or row.get("survey_form_name"),
-        "total_score": _float_or_none(answers.get("totalScore"))
-        if answers.get("totalScore") is not None
-        else row.get("total_score"),
-        "partial": bool(survey.get("missingRequiredAnswer"))
-        if partial is None
-        else partial,
-        "error_reason": errors.get("surveyErrorReason") or row.get("error_reason"),
-        "source": row.get("source") or "survey",
     }
+
+
+def _total_score(row: Row, answers: Json | None) -> float | None:
+    total = (answers or {}).get("totalScore")
+    return float(total) if total is not None else row.get("total_score")
 
 
 def _question_scores(answers: Json) -> dict[str, Json]:
@@ -501,23 +508,13 @@ def apply_evaluation_answers(
 
 
 def _evaluation_facts(row: Row, evaluation: Json) -> Row:
-    form = evaluation.get("evaluationForm") or {}
-    answers = evaluation.get("answers") or {}
-    return {
+    status = normalize_status(evaluation.get("status")) or row.get("survey_status")
+    completed = parse_instant(evaluation.get("submittedDate"))
+    return _credit_and_form(row, evaluation, evaluation.get("evaluationForm")) | {
         "survey_id": row.get("survey_id") or evaluation.get("id"),
-        "survey_status": normalize_status(evaluation.get("status"))
-        or row.get("survey_status"),
-        "survey_completed": parse_instant(evaluation.get("submittedDate"))
-        or row.get("survey_completed"),
-        "agent_id": row.get("agent_id") or (evaluation.get("agent") or {}).get("id"),
-        "queue_id": row.get("queue_id") or (evaluation.get("queue") or {}).get("id"),
-        "survey_form_id": form.get("id") or row.get("survey_form_id"),
-        "survey_form_context_id": form.get("contextId")
-        or row.get("survey_form_context_id"),
-        "survey_form_name": form.get("name") or row.get("survey_form_name"),
-        "total_score": _float_or_none(answers.get("totalScore"))
-        if answers.get("totalScore") is not None
-        else row.get("total_score"),
+        "survey_status": status,
+        "survey_completed": completed or row.get("survey_completed"),
+        "total_score": _total_score(row, evaluation.get("answers")),
         "partial": bool(row.get("partial")),
         "source": "evaluation",
     }

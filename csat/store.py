@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,8 +38,6 @@ from csat.records import (
     RESPONSE_COLUMNS,
 )
 from csat.timerange import UtcRange, parse_instant
-
-logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 WindowStateName = Literal["complete", "provisional"]
@@ -88,7 +85,7 @@ _KEEP_KNOWN = frozenset(
     }
 )
 # Rows per JSON document when reading a frame (about 50 MB of text).
-_CHUNK_ROWS = 100_000
+_CHUNK_ROWS = 150_000
 _PANDAS_TYPES = {
     pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
     pa.int64(): pd.Int64Dtype(),
@@ -523,7 +520,7 @@ class _ChunkedQuery:
             parse_options=pa_json.ParseOptions(explicit_schema=schema),
         )
         table = pa.table(
-            {name: parsed[name].chunk(0).values for name in parsed.column_names}
+            {name: parsed[name].chunk(0).flatten() for name in parsed.column_names}
         )
         # SQLite does not promise to aggregate in the subquery's order.
         return table.sort_by([(name, "ascending") for name, _ in self.keys])

@@ -38,15 +38,18 @@ class JobOutcome(enum.Enum):
 
 
 class FaultInjector:
-    """Draws the fault of each request and the outcome of each job."""
+    """Draws the fault of each request and the outcome of each job.
+
+    Changing `Faults.seed` on a running server restarts both sequences.
+    """
 
     def __init__(self, faults: Faults) -> None:
         self.faults = faults
-        self._requests = random.Random(faults.seed)
-        self._jobs = random.Random(faults.seed + 1)
+        self._reseed()
 
     def request_fault(self) -> RequestFault:
         """One draw per request: dropped, 429, 503/504 or none, by share."""
+        self._follow_seed()
         faults = self.faults
         draw = self._requests.random()
         if draw < faults.share_dropped:
@@ -60,8 +63,18 @@ class FaultInjector:
             return RequestFault.UNAVAILABLE if coin < 0.5 else RequestFault.TIMEOUT
         return RequestFault.NONE
 
+    def _reseed(self) -> None:
+        self._seed = self.faults.seed
+        self._requests = random.Random(self._seed)
+        self._jobs = random.Random(self._seed + 1)
+
+    def _follow_seed(self) -> None:
+        if self._seed != self.faults.seed:
+            self._reseed()
+
     def job_outcome(self) -> JobOutcome:
         """The fate of a newly submitted job: counters first, then shares."""
+        self._follow_seed()
         faults = self.faults
         if faults.fail_next_jobs > 0:
             faults.fail_next_jobs -= 1
@@ -77,8 +90,8 @@ class FaultInjector:
         return JobOutcome.FULFILLED
 
 
-async def drop_connection(receive: Receive) -> bool:
-    """Close the client's socket without a response; False if the server can't.
+async def drop_connection(receive: Receive) -> None:
+    """Close the client's socket without sending a response.
 
     ASGI has no "abort" message, and uvicorn answers 500 when an app fails before
     responding, so the socket is reached through uvicorn's request cycle, which
@@ -88,10 +101,9 @@ async def drop_connection(receive: Receive) -> bool:
     transport = getattr(cycle, "transport", None)
     if transport is None:
         logger.warning("cannot drop the connection: no transport behind receive")
-        return False
+        return
     transport.abort()
     # connection_lost runs on a later loop turn; once it has, uvicorn treats the
     # cycle as disconnected and sends nothing more.
     for _ in range(3):
         await asyncio.sleep(0)
-    return True

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -33,16 +34,29 @@ API_PREFIX = "/api/v2/"
 
 
 class _Sender:
-    """Wraps `send`: notes the status and adds the gateway's headers."""
+    """Wraps `send`: counts the answer and adds the gateway's headers.
 
-    def __init__(self, send: Send, correlation_id: str) -> None:
+    The answer is counted before its first byte leaves, so a client that has a
+    response also sees it in the stats.
+    """
+
+    def __init__(
+        self, send: Send, correlation_id: str, count: Callable[[int], None]
+    ) -> None:
         self._send = send
-        self.status = 0
+        self._count = count
+        self.started = False
         self.extra = {CORRELATION_HEADER: correlation_id}
+
+    def mark(self, status: int) -> None:
+        """Count the request once, with `status` (0: no response at all)."""
+        if not self.started:
+            self.started = True
+            self._count(status)
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            self.status = int(message["status"])
+            self.mark(int(message["status"]))
             headers = list(message.get("headers", []))
             present = {name.lower() for name, _ in headers}
             for name, value in self.extra.items():
@@ -68,11 +82,13 @@ class Gateway:
             return
         correlation_id = str(uuid.uuid4())
         scope.setdefault("state", {})["correlation_id"] = correlation_id
-        sender = _Sender(send, correlation_id)
+        route = self._route_name(scope)
+        sender = _Sender(send, correlation_id, partial(self.state.stats.record, route))
         try:
             await self._handle(scope, receive, sender, correlation_id)
         finally:
-            self.state.stats.record(self._route_name(scope), sender.status)
+            # Nothing sent: the app failed and the outer error handler answers 500.
+            sender.mark(500)
 
     async def _handle(
         self, scope: Scope, receive: Receive, sender: _Sender, correlation_id: str
@@ -80,7 +96,9 @@ class Gateway:
         fault = self.state.injector.request_fault()
         if self.state.faults.latency_s > 0:
             await self.state.sleep(self.state.faults.latency_s)
-        if fault is RequestFault.DROP and await drop_connection(receive):
+        if fault is RequestFault.DROP:
+            sender.mark(0)
+            await drop_connection(receive)
             logger.info(
                 "dropped the connection of %s %s", scope["method"], scope["path"]
             )

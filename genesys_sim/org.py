@@ -22,16 +22,15 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from genesys_sim.generate.answers import answered, total_score
 from genesys_sim.generate.catalogue import Catalogue
-from genesys_sim.generate.clock import DAY_MS, HOUR_MS, from_ms, to_ms
+from genesys_sim.generate.clock import DAY_MS, HOUR_MS, to_ms
 from genesys_sim.generate.conversations import HourGenerator
 from genesys_sim.generate.evaluations import EvaluationPlan
-from genesys_sim.generate.evaluations import status_at as evaluation_status
 from genesys_sim.generate.forms import FormVersion
 from genesys_sim.generate.ids import stable_uuid
-from genesys_sim.generate.people import EVALUATOR_COUNT, Roster
-from genesys_sim.generate.plans import ConversationPlan, leg_times
+from genesys_sim.generate.people import Roster
+from genesys_sim.generate.plans import ConversationPlan
+from genesys_sim.generate.recorder import Recorded, Recorder
 from genesys_sim.generate.records import ConversationRecord, SurveyRecord
 from genesys_sim.generate.render_conversation import ConversationRenderer
 from genesys_sim.generate.render_evaluation import (
@@ -41,8 +40,7 @@ from genesys_sim.generate.render_evaluation import (
 )
 from genesys_sim.generate.render_survey import analytics_survey_json, survey_json
 from genesys_sim.generate.routing import build_routing
-from genesys_sim.generate.surveys import FINISHED, SurveyPlan
-from genesys_sim.generate.surveys import status_at as survey_status
+from genesys_sim.generate.surveys import SurveyPlan
 from genesys_sim.spec import OrgSpec
 
 __all__ = ["ConversationRecord", "Org", "OrgSpec", "SurveyRecord", "build_org"]
@@ -115,12 +113,15 @@ class Org:
     # building -----------------------------------------------------------------
 
     def _build(self) -> None:
+        recorder = Recorder(
+            self.spec.seed, self._routing, self._roster, self._catalogue, self._as_of_ms
+        )
         first = self._start_ms // HOUR_MS
         last = (self._as_of_ms - 1) // HOUR_MS
         for hour in range(first, last + 1):
             for plan in self._generator.plans(hour):
                 if self._start_ms <= plan.start_ms < self._as_of_ms:
-                    self._add(plan)
+                    self._add(recorder.record(plan))
         logger.info(
             "Built org seed %s: %d conversations, %d surveys, %d evaluations",
             self.spec.seed,
@@ -132,146 +133,14 @@ class Org:
     def _plans_of_hour(self, hour: int) -> dict[str, ConversationPlan]:
         return {p.conversation_id: p for p in self._generator.plans(hour)}
 
-    def _add(self, plan: ConversationPlan) -> None:
-        ended = plan.end_ms <= self._as_of_ms
-        record = self._conversation_record(plan, ended)
+    def _add(self, recorded: Recorded) -> None:
+        record = recorded.conversation
         self._records.append(record)
         self._by_id[record.conversation_id] = record
-
-    def _conversation_record(
-        self, plan: ConversationPlan, ended: bool
-    ) -> ConversationRecord:
-        queues, users, wrapups = self._seen(plan, ended)
-        divisions = tuple(
-            dict.fromkeys(self._routing.queues[q].division.division_id for q in queues)
-        )
-        survey_ids = tuple(
-            s.survey_id
-            for s in plan.surveys
-            if ended and self._add_survey(s, plan, divisions)
-        )
-        evaluation_ids = tuple(
-            e.evaluation_id
-            for e in plan.evaluations
-            if ended and self._add_evaluation(e, plan, divisions)
-        )
-        return ConversationRecord(
-            plan.conversation_id,
-            from_ms(plan.start_ms),
-            from_ms(plan.end_ms) if ended else None,
-            divisions,
-            plan.media_type,
-            plan.direction,
-            users,
-            tuple(q.queue_id for q in (self._routing.queues[i] for i in queues)),
-            wrapups,
-            survey_ids,
-            evaluation_ids,
-        )
-
-    def _seen(
-        self, plan: ConversationPlan, ended: bool
-    ) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
-        """Queues, agents and wrap-up codes that have appeared by the clock."""
-        times = leg_times(plan.start_ms, plan.ivr_ms, plan.direction, plan.legs)
-        now = self._as_of_ms
-        legs = [
-            (leg, t)
-            for leg, t in zip(plan.legs, times, strict=True)
-            if ended or t.alert_start < now
-        ]
-        queues = [plan.queue_index] + [leg.queue_index for leg, _ in legs]
-        users = [leg.agent.user_id for leg, _ in legs]
-        wrapups = [
-            self._routing.wrapups[leg.wrapup_key].code_id
-            for leg, t in legs
-            if ended or t.wrapup_end <= now
-        ]
-        return (
-            tuple(dict.fromkeys(queues)),
-            tuple(dict.fromkeys(users)),
-            tuple(dict.fromkeys(wrapups)),
-        )
-
-    def _add_survey(
-        self,
-        plan: SurveyPlan,
-        conversation: ConversationPlan,
-        divisions: tuple[str, ...],
-    ) -> bool:
-        state = survey_status(plan, self._as_of_ms)
-        if state is None:
-            return False
-        form = self._catalogue.survey_form(plan.form_key, plan.version)
-        record = self._survey_record(plan, conversation, divisions, form, state)
-        self._surveys[plan.survey_id] = (plan, record)
-        return True
-
-    def _survey_record(
-        self,
-        plan: SurveyPlan,
-        conversation: ConversationPlan,
-        divisions: tuple[str, ...],
-        form: FormVersion,
-        state: tuple[str, int],
-    ) -> SurveyRecord:
-        status, event_ms = state
-        finished = status == FINISHED
-        last = conversation.legs[-1]
-        answered_ids = (
-            tuple(
-                a.question.question_id
-                for a in answered(self.spec.seed, plan, form, with_text=False)
-                if a.has_answer
-            )
-            if finished
-            else ()
-        )
-        return SurveyRecord(
-            plan.survey_id,
-            plan.conversation_id,
-            status,
-            from_ms(event_ms),
-            from_ms(plan.timeline.outcome_ms) if finished else None,
-            form.form_id,
-            form.context_id,
-            form.name,
-            plan.user_id,
-            plan.queue_id,
-            conversation.media_type,
-            divisions,
-            self._routing.wrapups[last.wrapup_key].code_id,
-            plan.responses.nps if finished else None,
-            total_score(plan, form) if finished else None,
-            plan.responses.partial and finished,
-            plan.timeline.error_reason or None,
-            plan.survey_type,
-            plan.responses.rating if finished else None,
-            answered_ids,
-        )
-
-    def _add_evaluation(
-        self,
-        plan: EvaluationPlan,
-        conversation: ConversationPlan,
-        divisions: tuple[str, ...],
-    ) -> bool:
-        if evaluation_status(plan, self._as_of_ms) is None:
-            return False
-        evaluator = self._roster.staff[plan.evaluator_index % EVALUATOR_COUNT]
-        queue = next(q for q in self._routing.queues if q.queue_id == plan.queue_id)
-        ctx = EvaluationContext(
-            self._catalogue.evaluation_form(plan.form_key, plan.version),
-            self._catalogue.user_name(plan.user_id),
-            evaluator.user_id,
-            evaluator.name,
-            queue.name,
-            divisions,
-            conversation.start_ms,
-            conversation.end_ms,
-        )
-        self._evaluations[plan.evaluation_id] = (plan, ctx)
-        return True
+        for plan, survey in recorded.surveys:
+            self._surveys[plan.survey_id] = (plan, survey)
+        for evaluation, ctx in recorded.evaluations:
+            self._evaluations[evaluation.evaluation_id] = (evaluation, ctx)
 
     # conversations --------------------------------------------------------------
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import sys
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from conftest import built_org, small_spec
+from test_extract_faults import FAST
 
 from csat import cli
 from csat.errors import (
@@ -20,6 +25,9 @@ from csat.errors import (
     StoreError,
     TimeZoneError,
 )
+from csat.records import RESPONSE_COLUMNS
+from genesys_sim import SimSettings
+from genesys_sim.truth import ground_truth, write_truth_csv
 
 CREDENTIALS = (
     "GENESYS_CLIENT_ID",
@@ -146,3 +154,121 @@ def test_a_missing_permission_names_it(capsys: pytest.CaptureFixture[str]) -> No
     cli.report_error(error, sys.stderr)
     hint = capsys.readouterr().err.splitlines()[1]
     assert "quality:survey:view" in hint
+
+
+# Demo runs against the embedded simulator
+
+
+@pytest.fixture
+def small_demo(monkeypatch: pytest.MonkeyPatch) -> SimSettings:
+    """The CLI's demo org, shrunk and pinned so that a test run is quick."""
+    settings = SimSettings(org=small_spec(), limits=FAST)
+    monkeypatch.setattr(cli, "demo_settings", lambda: settings)
+    return settings
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def same_cell(exported: str, expected: str) -> bool:
+    """Equal once the spreadsheet guard and number formatting are set aside."""
+    if exported.startswith("'") and exported[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        exported = exported[1:]
+    if exported == expected:
+        return True
+    try:
+        return float(exported) == float(expected)
+    except ValueError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_demo_run_writes_a_csv_equal_to_the_truth(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, small_demo: SimSettings
+) -> None:
+    out = tmp_path / "r.csv"
+    args = ["extract", "--demo", "--from", "2026-11-17", "--to", "2026-11-18"]
+    code, stdout, err = run(
+        capsys, *args, "--tz", "Europe/London", "--out", str(out), "--bom"
+    )
+    assert code == cli.EXIT_OK, err
+    truth_file = tmp_path / "truth.csv"
+    rows = ground_truth(
+        built_org(small_demo.org),
+        date(2026, 11, 17),
+        date(2026, 11, 18),
+        "Europe/London",
+    )
+    write_truth_csv(rows, truth_file)
+    exported, expected = read_csv(out), read_csv(truth_file)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert list(exported[0]) == list(expected[0])  # same columns, same order
+    assert len(exported) == len(expected) > 50
+    mismatches = [
+        (mine["survey_id"], column)
+        for mine, theirs in zip(exported, expected, strict=True)
+        for column in theirs
+        if not same_cell(mine[column], theirs[column])
+    ]
+    assert mismatches == []
+    assert f"{len(expected):,} responses written" in stdout
+    assert "requests used:" in stdout
+    assert "Traceback" not in err
+
+
+def test_no_credentials_means_the_demo_org_said_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, small_demo: SimSettings
+) -> None:
+    out = tmp_path / "r.parquet"
+    code, _, err = run(
+        capsys,
+        "extract",
+        "--from",
+        "2026-11-18",
+        "--to",
+        "2026-11-18",
+        "--out",
+        str(out),
+    )
+    assert code == cli.EXIT_OK
+    assert "No Genesys Cloud credentials are configured: using the demo org." in err
+    frame = pd.read_parquet(out)
+    assert list(frame.columns) == list(RESPONSE_COLUMNS)
+    assert frame["csat_score"].dtype == "Int64"
+
+
+def test_an_unknown_form_exits_2_and_lists_the_candidates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, small_demo: SimSettings
+) -> None:
+    code, _, err = run(
+        capsys, *extract_args(tmp_path, "--demo", "--form", "No such form")
+    )
+    assert code == cli.EXIT_INPUT
+    lines = err.splitlines()
+    assert lines[0].startswith("error: No survey form"), err
+    assert lines[1].startswith("hint: candidates: ") and "Post-contact CSAT" in lines[1]
+
+
+def test_a_missing_permission_exits_4_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, small_demo: SimSettings
+) -> None:
+    small_demo.faults.deny_permissions = {"quality:survey:view"}
+    args = extract_args(
+        tmp_path, "--demo", "--from", "2026-11-17", "--to", "2026-11-17"
+    )
+    code, _, err = run(capsys, *args)
+    assert code == cli.EXIT_PERMISSION
+    assert "quality:survey:view" in err
+    assert "Traceback" not in err
+
+
+def test_forms_lists_the_demo_forms(
+    capsys: pytest.CaptureFixture[str], small_demo: SimSettings
+) -> None:
+    code, out, _ = run(capsys, "forms", "--demo")
+    assert code == cli.EXIT_OK
+    lines = {line.split("\t")[0]: line.split("\t")[2] for line in out.splitlines()}
+    assert lines["Post-contact CSAT"] == "published, looks like CSAT"
+    assert lines["Website feedback"] == "published"

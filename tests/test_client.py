@@ -661,8 +661,16 @@ def test_sim_missing_permission_names_it(make_sim: MakeSim) -> None:
 
 
 @pytest.mark.slow
-def test_sim_healthy_run_at_the_default_pace_sees_no_429(
-    make_sim: MakeSim, clock: SimClock
+@pytest.mark.parametrize(
+    "per_minute",
+    [
+        pytest.param(280.0, id="default-pace"),
+        # Twice the budget: only the inin-ratelimit-* headers can hold it back.
+        pytest.param(600.0, id="too-fast-held-by-rate-headers"),
+    ],
+)
+def test_sim_healthy_run_sees_no_429(
+    make_sim: MakeSim, clock: SimClock, per_minute: float
 ) -> None:
     # Client and simulator share one fake clock, so the client's pacing is what
     # the simulator's per-token window (300 a minute) really sees.
@@ -676,7 +684,10 @@ def test_sim_healthy_run_at_the_default_pace_sees_no_429(
         await asyncio.sleep(0)
 
     users, client, _ = run_against(
-        sim_config(sim), lambda c: fetch_users(c, wanted), clock=clock, sleep=advance
+        sim_config(sim, requests_per_minute=per_minute),
+        lambda c: fetch_users(c, wanted),
+        clock=clock,
+        sleep=advance,
     )
 
     assert len(users) == 400

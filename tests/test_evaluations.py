@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pandas as pd
+from conftest import small_spec
+from test_extract import config_for, run_extraction
+from test_extract_faults import FAST
 
 from csat.client import GenesysClient
 from csat.config import Config
+from csat.dataset import ExtractRequest
 from csat.evaluations import EvaluationAnswers
 from csat.forms import FormVersionCache
 from csat.records import evaluation_rows
@@ -137,3 +144,38 @@ def test_an_evaluation_in_progress_is_not_asked_for() -> None:
     rows = evaluation_rows(analytics_conversation("InProgress", "ea2"), CONTEXT)
     assert fetch(server, rows) == []
     assert server.paths == []
+
+
+def test_the_scorecard_source_against_the_simulator(
+    make_sim: Any, tmp_path: Path
+) -> None:
+    sim = make_sim(small_spec(history_days=5), limits=FAST)
+    request = ExtractRequest(
+        start=date(2026, 11, 15), end=date(2026, 11, 19), source="evaluation"
+    )
+    dataset = run_extraction(config_for(sim, tmp_path), request)
+    assert dataset.form.name == "Customer Satisfaction Scorecard"
+    assert dataset.form.source == "evaluation"
+
+    # Independently: the org's evaluations on that form, of conversations in range.
+    low = datetime(2026, 11, 15, tzinfo=UTC)
+    high = datetime(2026, 11, 20, tzinfo=UTC)
+    expected = {}
+    for evaluation in sim.org.evaluations():
+        form = evaluation["evaluationForm"]
+        started = sim.org.conversation(evaluation["conversation"]["id"]).start
+        if form["contextId"] == dataset.form.context_id and low <= started < high:
+            expected[evaluation["id"]] = evaluation
+    frame = dataset.responses
+    assert sorted(frame["survey_id"]) == sorted(expected)
+    assert len(expected) >= 3
+    assert any(e["status"] == "FINISHED" for e in expected.values())
+    assert set(frame["source"]) == {"evaluation"}
+    for row in frame.to_dict("records"):
+        evaluation = expected[row["survey_id"]]
+        assert row["survey_status"].upper() == evaluation["status"]
+        if evaluation["status"] == "FINISHED":
+            assert row["csat_score"] in dataset.form.scale
+            assert row["total_score"] == evaluation["answers"]["totalScore"]
+        else:
+            assert pd.isna(row["csat_score"])

@@ -322,11 +322,12 @@ def test_reopening_without_refresh_asks_nothing(
     pd.testing.assert_frame_equal(again.responses, first.responses)
 
 
+@pytest.mark.slow
 def test_a_refresh_reads_only_the_lookback_period(
     sim: RunningSimulator, tmp_path: Path
 ) -> None:
     config = config_for(sim, tmp_path)
-    request = ExtractRequest(start=date(2026, 11, 10), end=date(2026, 11, 20))
+    request = ExtractRequest(start=date(2026, 11, 12), end=date(2026, 11, 14))
     first = run_extraction(config, request)
     transport = RecordingTransport()
     again = run_extraction(config, request, transport=transport)
@@ -349,6 +350,7 @@ def test_a_refresh_reads_only_the_lookback_period(
     )
 
 
+@pytest.mark.slow
 def test_large_ranges_go_through_jobs_and_the_recent_part_through_the_query(
     sim: RunningSimulator, tmp_path: Path
 ) -> None:

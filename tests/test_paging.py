@@ -1,10 +1,12 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from conftest import CLIENT_ID, CLIENT_SECRET
 
 from csat.client import GenesysClient
 from csat.config import Config
@@ -16,6 +18,7 @@ from csat.paging import (
     iter_entities,
     iter_pages,
 )
+from genesys_sim import RunningSimulator
 
 CONFIG = Config.for_base_url("http://127.0.0.1:9", "id", "secret", max_attempts=2)
 USERS = "/api/v2/users"
@@ -23,6 +26,7 @@ DETAILS = "/api/v2/analytics/conversations/details/query"
 RESULTS = "/api/v2/analytics/conversations/details/jobs/j1/results"
 
 Pages = Callable[[httpx.Request], Any]
+MakeSim = Callable[..., RunningSimulator]
 
 
 async def no_wait(seconds: float) -> None:
@@ -266,3 +270,52 @@ def test_page_limit_is_a_backstop() -> None:
 def test_a_page_that_is_not_an_object_is_a_pagination_error() -> None:
     with pytest.raises(PaginationError, match="not a JSON object"):
         collect(lambda r: ["not", "a", "page"], lambda c: iter_cursor_pages(c, RESULTS))
+
+
+# Against the simulator --------------------------------------------------------
+
+
+def walk_sim(
+    sim: RunningSimulator, walk: Callable[[GenesysClient], AsyncIterator[Any]]
+) -> list[Any]:
+    config = Config.for_base_url(sim.base_url, CLIENT_ID, CLIENT_SECRET)
+
+    async def main() -> list[Any]:
+        async with GenesysClient(config, sleep=no_wait) as client:
+            return [item async for item in walk(client)]
+
+    return asyncio.run(main())
+
+
+def test_sim_users_listing_pages_through_every_user(make_sim: MakeSim) -> None:
+    sim = make_sim()
+    expected = [user["id"] for user in sim.org.users]
+
+    users = walk_sim(
+        sim, lambda c: iter_entities(c, USERS, {"state": "any"}, page_size=5)
+    )
+
+    assert [user["id"] for user in users] == expected
+    assert sim.stats.by_route["GET /api/v2/users"] == -(-len(expected) // 5)
+
+
+def test_sim_details_pages_return_each_conversation_of_the_day_once(
+    make_sim: MakeSim,
+) -> None:
+    sim = make_sim()
+    day = datetime(2026, 11, 18, tzinfo=UTC)
+    expected = {
+        record.conversation_id
+        for record in sim.org.conversations_between(day, day + timedelta(days=1))
+    }
+    query = {"interval": "2026-11-18T00:00:00.000Z/2026-11-19T00:00:00.000Z"}
+
+    bodies = walk_sim(
+        sim, lambda c: iter_details_pages(c, DETAILS, query, page_size=25)
+    )
+
+    ids = [c["conversationId"] for b in bodies for c in b.get("conversations", [])]
+    assert len(expected) > 25  # more than one page
+    assert len(ids) == len(set(ids)) == len(expected)
+    assert set(ids) == expected
+    assert len(bodies) == -(-len(expected) // 25)

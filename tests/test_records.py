@@ -53,8 +53,10 @@ def version(name: str = "survey-form-version-2.json") -> FormVersion:
     return parse_survey_form(example(name))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 # Interactions

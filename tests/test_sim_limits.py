@@ -14,6 +14,9 @@ MakeSim = Callable[..., RunningSimulator]
 Connect = Callable[[RunningSimulator], httpx.Client]
 DETAILS = "/api/v2/analytics/conversations/details/query"
 JOBS = "/api/v2/analytics/conversations/details/jobs"
+TOO_LONG = (
+    "You must specify a search interval as part of your query that does not exceed"
+)
 SURVEY_FILTER = [
     {"type": "and", "predicates": [{"dimension": "surveyId", "operator": "exists"}]}
 ]
@@ -54,7 +57,7 @@ def test_unfiltered_interval_over_seven_days_is_refused(api: httpx.Client) -> No
     week = _query("2026-11-10T00:00:00Z/2026-11-17T00:00:00Z", 1)
     longer = _query("2026-11-10T00:00:00Z/2026-11-17T00:00:00.001Z", 1)
     assert api.post(DETAILS, json=week).status_code == 200
-    message = "You must specify a search interval as part of your query that does not exceed 7 days"
+    message = f"{TOO_LONG} 7 days"
     _refused(api.post(DETAILS, json=longer), message)
 
 
@@ -66,7 +69,7 @@ def test_filtered_interval_may_span_31_days_and_no_more(api: httpx.Client) -> No
         "2026-10-01T00:00:00Z/2026-11-01T01:00:00Z", 1, surveyFilters=SURVEY_FILTER
     )
     assert api.post(DETAILS, json=month).status_code == 200
-    message = "You must specify a search interval as part of your query that does not exceed 31 days"
+    message = f"{TOO_LONG} 31 days"
     _refused(api.post(DETAILS, json=longer), message)
 
 

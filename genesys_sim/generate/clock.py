@@ -7,8 +7,6 @@ millisecond (`2024-05-03T14:01:02.345Z`).
 
 from __future__ import annotations
 
-import math
-import random
 from datetime import UTC, datetime, timedelta
 
 SECOND_MS = 1000
@@ -54,19 +52,3 @@ def expected_per_hour(per_day: float, hour: int) -> float:
     hour_of_day = hour % 24
     weekday = (hour // 24 + 3) % 7  # 1970-01-01 was a Thursday
     return per_day * _HOUR_WEIGHTS[hour_of_day] * _WEEKDAY_FACTORS[weekday]
-
-
-def poisson(rng: random.Random, mean: float) -> int:
-    """A Poisson draw; normal approximation for large means."""
-    if mean > 40:
-        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-    limit, count, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        count += 1
-        product *= rng.random()
-    return count
-
-
-def lognormal_ms(rng: random.Random, median_ms: float, sigma: float) -> int:
-    """A duration with the given median and log-spread."""
-    return int(median_ms * math.exp(rng.gauss(0.0, sigma)))

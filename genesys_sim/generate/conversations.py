@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import random
 
-from genesys_sim.generate.clock import (
-    HOUR_MS,
-    MINUTE_MS,
-    SECOND_MS,
-    expected_per_hour,
-    lognormal_ms,
-    poisson,
-)
+from genesys_sim.generate.clock import HOUR_MS, MINUTE_MS, SECOND_MS, expected_per_hour
+from genesys_sim.generate.draws import Weighted, lognormal_ms, poisson
 from genesys_sim.generate.evaluations import EvaluationPlan, make_evaluation
 from genesys_sim.generate.forms import CSAT_FORM, SCHEDULES, WEB_FORM
 from genesys_sim.generate.ids import rng_for, uuid_from
@@ -40,7 +34,7 @@ from genesys_sim.generate.surveys import (
 from genesys_sim.spec import OrgSpec
 
 _MEDIA = ("voice", "chat", "message", "email")
-_MEDIA_WEIGHTS = (0.48, 0.22, 0.15, 0.15)
+_MEDIA_MIX = Weighted(_MEDIA, (0.48, 0.22, 0.15, 0.15))
 _ABANDON = {"voice": 0.05, "chat": 0.04, "message": 0.02, "email": 0.0}
 _MEDIA_EFFECT = {"voice": 0.0, "chat": 0.1, "message": 0.15, "email": -0.15}
 # median and log-spread of: queue wait, talk, after-call work (ms)
@@ -71,12 +65,16 @@ class HourGenerator:
         self._routing = routing
         self._roster = roster
         self._by_media = {
-            media: (
-                [i for i, q in enumerate(routing.queues) if media in q.media_types],
-                [q.weight for q in routing.queues if media in q.media_types],
+            media: Weighted.of(
+                [
+                    (i, q.weight)
+                    for i, q in enumerate(routing.queues)
+                    if media in q.media_types
+                ]
             )
             for media in _MEDIA
         }
+        self._wrapups = [Weighted.of(q.wrapups) for q in routing.queues]
 
     def plans(self, hour: int) -> list[ConversationPlan]:
         """Every conversation starting in absolute UTC hour `hour`, by start."""
@@ -87,16 +85,16 @@ class HourGenerator:
         return [self._conversation(rng, start) for start in starts]
 
     def _queue(self, rng: random.Random, media: str, avoid: int = -1) -> int:
-        indices, weights = self._by_media[media]
+        queues = self._by_media[media]
         for _ in range(4):
-            index = rng.choices(indices, weights)[0]
+            index = queues.pick(rng)
             if index != avoid:
                 return index
         return index
 
     def _conversation(self, rng: random.Random, start: int) -> ConversationPlan:
         conversation_id = uuid_from(rng)
-        media = rng.choices(_MEDIA, _MEDIA_WEIGHTS)[0]
+        media = _MEDIA_MIX.pick(rng)
         outbound = media == "voice" and rng.random() < 0.08
         queue = self._queue(rng, media)
         ivr = _ivr_ms(rng, media, outbound)
@@ -199,8 +197,7 @@ class HourGenerator:
     def _wrapup(self, rng: random.Random, queue: int, transfer: str) -> str:
         if transfer and rng.random() < 0.85:
             return "transferred"
-        choices = self._routing.queues[queue].wrapups
-        return rng.choices([k for k, _ in choices], [w for _, w in choices])[0]
+        return self._wrapups[queue].pick(rng)
 
     def _satisfaction(
         self, rng: random.Random, media: str, legs: tuple[Leg, ...]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from genesys_sim.generate.clock import DAY_MS, HOUR_MS, MINUTE_MS, lognormal_ms
+from genesys_sim.generate.clock import DAY_MS, HOUR_MS, MINUTE_MS
+from genesys_sim.generate.draws import lognormal_ms
 from genesys_sim.generate.evaluation_forms import (
     EVALUATION_SCHEDULES,
     QA_FORM,

@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 from genesys_sim.generate.clock import wire_time
+from genesys_sim.generate.customers import Customer, addresses, display_name
 from genesys_sim.generate.ids import rng_for, uuid_from
 from genesys_sim.generate.plans import (
     BLIND,
@@ -26,57 +27,6 @@ from genesys_sim.generate.routing import Routing
 Json = dict[str, Any]
 Segment = tuple[int, int, str, Json]  # start, end, type, extra fields
 Metric = tuple[str, int, int]  # name, value, emit time
-
-_CUSTOMER_FIRST = (
-    "Jamie",
-    "Alex",
-    "Sam",
-    "Charlie",
-    "Robin",
-    "Drew",
-    "Jesse",
-    "Kai",
-    "Noa",
-    "Lee",
-    "Mika",
-    "Sasha",
-)
-_CUSTOMER_LAST = (
-    "Rivera",
-    "Novak",
-    "Okafor",
-    "Lindqvist",
-    "Moreau",
-    "Tanaka",
-    "Silva",
-    "Brennan",
-    "Kowalski",
-    "Haddad",
-)
-_TIERS = ("standard", "standard", "gold", "platinum")
-_TOPICS = ("billing", "technical", "sales", "cancel", "general")
-COMPANY_NUMBER = "+12025550100"
-
-
-class _Customer:
-    """The fake customer of one conversation: PII the extractor must drop."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.digits = f"{rng.randrange(1, 100):02d}"
-        first, last = rng.choice(_CUSTOMER_FIRST), rng.choice(_CUSTOMER_LAST)
-        self.name = f"{first} {last}"
-        self.email = f"{first.lower()}.{last.lower()}@example.net"
-        self.named = rng.random() < 0.5
-        self.tier = rng.choice(_TIERS)
-        self.topic = rng.choice(_TOPICS)
-
-    @property
-    def number(self) -> str:
-        return f"+1202555 01{self.digits}".replace(" ", "")
-
-    @property
-    def display_number(self) -> str:
-        return f"+1 202-555-01{self.digits}"
 
 
 class ConversationRenderer:
@@ -97,7 +47,7 @@ class ConversationRenderer:
     ) -> Json:
         """The wire dict; `surveys` and `evaluations` are already rendered."""
         rng = rng_for(self._seed, "render", plan.conversation_id)
-        customer = _Customer(rng)
+        customer = Customer(rng)
         times = leg_times(plan.start_ms, plan.ivr_ms, plan.direction, plan.legs)
         participants = self._participants(rng, plan, times, customer)
         if with_attributes:
@@ -136,7 +86,7 @@ class ConversationRenderer:
         rng: random.Random,
         plan: ConversationPlan,
         times: tuple[LegTimes, ...],
-        customer: _Customer,
+        customer: Customer,
     ) -> list[tuple[Json, dict[str, str]]]:
         ids = [(uuid_from(rng), uuid_from(rng)) for _ in range(2 * len(plan.legs) + 2)]
         customer_ids = ids.pop(0)
@@ -155,7 +105,7 @@ class ConversationRenderer:
         self,
         plan: ConversationPlan,
         times: tuple[LegTimes, ...],
-        customer: _Customer,
+        customer: Customer,
         ids: tuple[str, str],
     ) -> tuple[Json, dict[str, str]]:
         if plan.legs:
@@ -174,15 +124,14 @@ class ConversationRenderer:
                 {"disconnectType": "endpoint"},
             )
         session = self._session(ids[1], plan, [segment], [])
-        session.update(_addresses(plan, customer))
+        session.update(addresses(plan, customer))
         participant: Json = {
             "participantId": ids[0],
-            "participantName": _customer_name(plan, customer),
+            "participantName": display_name(plan, customer),
             "purpose": "customer" if plan.inbound else "external",
             "sessions": [self._reorder(session)],
         }
-        attributes = {"AccountTier": customer.tier, "IvrIntent": customer.topic}
-        return participant, attributes
+        return participant, customer.attributes
 
     def _reorder(self, session: Json) -> Json:
         segments = session.pop("segments")
@@ -292,27 +241,6 @@ def _user_first(participant: Json) -> Json:
 
 def _metric(name: str, value: int, emit_ms: int) -> Json:
     return {"name": name, "value": value, "emitDate": wire_time(emit_ms)}
-
-
-def _customer_name(plan: ConversationPlan, customer: _Customer) -> str:
-    if plan.media_type in ("chat", "email"):
-        return customer.name
-    if plan.media_type == "voice" and not customer.named:
-        return f"Mobile {customer.display_number}"
-    return customer.name if plan.media_type == "voice" else customer.display_number
-
-
-def _addresses(plan: ConversationPlan, customer: _Customer) -> Json:
-    if plan.media_type == "voice":
-        ours, theirs = f"tel:{COMPANY_NUMBER}", f"tel:{customer.number}"
-        if plan.inbound:
-            return {"ani": theirs, "dnis": ours, "sessionDnis": ours}
-        return {"ani": ours, "dnis": theirs, "sessionDnis": theirs}
-    if plan.media_type == "message":
-        return {"addressFrom": customer.number, "addressTo": COMPANY_NUMBER}
-    if plan.media_type == "email":
-        return {"addressFrom": customer.email, "addressTo": "support@example.com"}
-    return {}
 
 
 def _agent_segments(

@@ -15,7 +15,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from genesys_sim.generate.clock import DAY_MS, HOUR_MS, MINUTE_MS, lognormal_ms
+from genesys_sim.generate.clock import DAY_MS, HOUR_MS, MINUTE_MS
+from genesys_sim.generate.draws import Weighted, lognormal_ms
 from genesys_sim.generate.forms import CSAT_FORM, WEB_FORM
 from genesys_sim.generate.ids import uuid_from
 
@@ -29,13 +30,17 @@ ERROR = "Error"
 
 EXPIRY_MS = 7 * DAY_MS
 CONFLICT_REASON = "MultiplePoliciesMatched"
-_ERROR_REASONS = (
-    ("InvalidEmailAddress", 4),
-    ("NoCustomerAddress", 3),
-    ("InvalidPhoneNumber", 2),
-    ("InvitationDeliveryFailed", 1),
+_ERROR_REASONS = Weighted.of(
+    (
+        ("InvalidEmailAddress", 4),
+        ("NoCustomerAddress", 3),
+        ("InvalidPhoneNumber", 2),
+        ("InvitationDeliveryFailed", 1),
+    )
 )
-_LANGUAGES = (("en", 70), ("es", 10), ("fr", 7), ("de", 6), ("pt", 4), ("ja", 3))
+_LANGUAGES = Weighted.of(
+    (("en", 70), ("es", 10), ("fr", 7), ("de", 6), ("pt", 4), ("ja", 3))
+)
 # Thresholds on the latent satisfaction for answers 5, 4, 3 and 2 (else 1).
 _CSAT_CUTS = (1.05, 0.3, -0.25, -0.85)
 _EASE_CUTS = (1.4, 0.8, 0.3, -0.1, -0.5, -1.0)
@@ -151,7 +156,7 @@ def website_survey(rng: random.Random, ctx: SurveyContext, version: int) -> Surv
     timeline = _timeline(rng, ctx.end_ms)
     rating = rating_from(ctx.satisfaction + rng.gauss(0, 0.6), _EASE_CUTS)
     comment = rng.random() < (0.55 if rating <= 3 else 0.3)
-    responses = Responses(rating, comment=comment, language=_pick(rng, _LANGUAGES))
+    responses = Responses(rating, comment=comment, language=_LANGUAGES.pick(rng))
     return _plan(ctx, survey_id, (WEB_FORM, version, "Web"), timeline, responses)
 
 
@@ -176,15 +181,11 @@ def _plan(
     )
 
 
-def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
-    return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
-
-
 def _timeline(rng: random.Random, end_ms: int) -> Timeline:
     created = end_ms + 2000 + int(rng.random() * 18_000)
     draw = rng.random()
     if draw < 0.025:
-        reason = _pick(rng, _ERROR_REASONS)
+        reason = _ERROR_REASONS.pick(rng)
         failed = created + lognormal_ms(rng, 40_000, 0.8)
         return Timeline(created, 0, 0, ERROR, failed, reason)
     if draw < 0.03:
@@ -233,5 +234,5 @@ def _csat_responses(rng: random.Random, satisfaction: float, voice: bool) -> Res
         improve=texts and rating is not None and rating <= 2 and rng.random() < 0.7,
         nps_comment=texts and nps is not None and rng.random() < 0.3,
         partial=partial,
-        language=_pick(rng, _LANGUAGES),
+        language=_LANGUAGES.pick(rng),
     )
