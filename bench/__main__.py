@@ -42,23 +42,32 @@ BENCHMARKS: tuple[tuple[int, str, Benchmark], ...] = (
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     scenario = Scenario.tiny() if args.quick else Scenario.full()
     wanted = {int(n) for n in args.only.split(",")} if args.only else None
     began = time.perf_counter()
     results = run_all(scenario, wanted)
     write_artifact(results, args.out)
     elapsed = time.perf_counter() - began
-    missed = [f"{r.key}: {f.name}" for r in results for f in r.figures if f.status == "MISS"]
+    missed = [
+        f"{r.key}: {f.name}" for r in results for f in r.figures if f.status == "MISS"
+    ]
     failed = [r.key for r in results if r.error]
-    print(f"\n{len(results)} benchmarks in {elapsed:.0f} s; {len(missed)} figures missed")
+    print(
+        f"\n{len(results)} benchmarks in {elapsed:.0f} s; {len(missed)} figures missed"
+    )
     print(f"results written to {args.out}")
     return 1 if failed else 0
 
 
 def run_all(scenario: Scenario, wanted: set[int] | None = None) -> list[BenchResult]:
     """Build the org, serve it, run the cold extraction, then each benchmark."""
-    print(f"Building the org ({scenario.spec.agents} agents, {scenario.days} days)...", flush=True)
+    print(
+        f"Building the org ({scenario.spec.agents} agents, {scenario.days} days)...",
+        flush=True,
+    )
     org = build_org(scenario.spec)
     results: list[BenchResult] = []
     with SimProcess(scenario.settings()) as sim, tempfile.TemporaryDirectory() as tmp:
@@ -77,7 +86,9 @@ def _run_one(benchmark: Benchmark, cold: ColdRun, workdir: Path) -> BenchResult:
     try:
         result = benchmark(cold, workdir)
     except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
-        result = BenchResult(key=getattr(benchmark, "__name__", "benchmark"), title="failed")
+        result = BenchResult(
+            key=getattr(benchmark, "__name__", "benchmark"), title="failed"
+        )
         result.error = f"{type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - began
     print(format_table(result))
@@ -87,9 +98,13 @@ def _run_one(benchmark: Benchmark, cold: ColdRun, workdir: Path) -> BenchResult:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a tiny org: seconds, not minutes")
+    parser.add_argument(
+        "--quick", action="store_true", help="a tiny org: seconds, not minutes"
+    )
     parser.add_argument("--only", default="", help="comma-separated benchmark numbers")
-    parser.add_argument("--out", type=Path, default=ARTIFACT, help="where to write all results")
+    parser.add_argument(
+        "--out", type=Path, default=ARTIFACT, help="where to write all results"
+    )
     return parser
 
 

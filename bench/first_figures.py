@@ -29,16 +29,34 @@ def run(cold: ColdRun) -> BenchResult:
     result = BenchResult(KEY, "4. Time to first figures (cold cache)")
     result.settings = cold.scenario.describe()
     result.add(Figure("summary records in (last details page)", first, "s"))
-    result.add(Figure("conversations stage ended", _mark(record.stage_end_s("conversations")), "s"))
+    result.add(
+        Figure(
+            "conversations stage ended", _mark(record.stage_end_s("conversations")), "s"
+        )
+    )
     result.add(Figure("answers stage ended", _mark(record.stage_end_s("answers")), "s"))
     result.add(Figure("full verbatims (done)", _mark(record.stage_end_s("done")), "s"))
-    result.add(Figure("first figures / full verbatims", ratio(first, record.seconds), "x"))
-    result.add(Figure("first figures / summary rate bound", ratio(first, summary_bound), "x", TARGET))
+    result.add(
+        Figure("first figures / full verbatims", ratio(first, record.seconds), "x")
+    )
+    result.add(
+        Figure(
+            "first figures / summary rate bound",
+            ratio(first, summary_bound),
+            "x",
+            TARGET,
+        )
+    )
     result.facts = {
         "summary_requests_minimum": cold.needs.summary_minimum,
         "summary_bound_s": summary_bound,
         "stages": [
-            {"at_s": round(m.at_s, 3), "stage": m.stage, "done": m.done, "total": m.total}
+            {
+                "at_s": round(m.at_s, 3),
+                "stage": m.stage,
+                "done": m.done,
+                "total": m.total,
+            }
             for m in record.stages
             if m.stage != "answers"
         ],

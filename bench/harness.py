@@ -130,9 +130,7 @@ def extract_request(
     return ExtractRequest(start=start, end=end, tz=tz, refresh=refresh)
 
 
-def run_extraction(
-    config: Config, request: ExtractRequest, now: datetime
-) -> RunRecord:
+def run_extraction(config: Config, request: ExtractRequest, now: datetime) -> RunRecord:
     """Extract `request` into the config's store, observing every request.
 
     `now` pins the extraction's clock to the simulated org's, so the look-back
@@ -156,9 +154,7 @@ async def _run(config: Config, request: ExtractRequest, now: datetime) -> RunRec
     options = ExtractOptions(now=lambda: now)
     with Store.for_config(config) as store:
         async with GenesysClient(config, transport=transport) as client:
-            extractor = Extractor(
-                client, store, config, options=options, progress=note
-            )
+            extractor = Extractor(client, store, config, options=options, progress=note)
             dataset = await extractor.run(request)
     return RunRecord(
         dataset=dataset,

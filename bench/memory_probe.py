@@ -1,7 +1,7 @@
-"""Peak memory of one stage, measured in a fresh process: `python -m bench.memory_probe`.
+"""Peak memory of one stage in a fresh process: `python -m bench.memory_probe`.
 
-A process's peak resident set (`resource.getrusage`) only ever grows, so each
-stage runs in its own child and reports its own peak, on one JSON line:
+A process's peak resident set only ever grows, so each stage runs in its own
+child and reports its own peak, on one JSON line:
 
 * `build`: insert the synthetic responses into the store;
 * `frame`: read the joined response frame of the whole view from the store;
@@ -25,13 +25,21 @@ STAGES = ("build", "frame", "dashboard")
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set so far, in MB (Linux reports KiB)."""
+    """This process's peak resident set so far, in MB.
+
+    Linux keeps `ru_maxrss` across `exec`, so a child started from a large
+    parent would report the parent's size; `VmHWM` belongs to the new program.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def build(spec: dict[str, Any]) -> dict[str, Any]:
-    from bench.dashboard_run import record_complete
-    from bench.synthetic import Catalogue, fill_store
+    from bench.synthetic import Catalogue, fill_store, record_complete
     from csat.store import Store
 
     catalogue = Catalogue.from_json(spec["catalogue"])
@@ -84,7 +92,9 @@ def main(argv: list[str]) -> int:
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
     baseline = peak_rss_mb()
     measured = {"build": build, "frame": frame, "dashboard": dashboard}[stage](spec)
-    measured.update({"stage": stage, "baseline_rss_mb": baseline, "peak_rss_mb": peak_rss_mb()})
+    measured.update(
+        {"stage": stage, "baseline_rss_mb": baseline, "peak_rss_mb": peak_rss_mb()}
+    )
     print(json.dumps(measured, default=str))
     return 0
 

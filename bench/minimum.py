@@ -4,11 +4,12 @@ Counted from the simulator's data and ground truth, never from the product:
 
 * one token;
 * the survey form listing (one page of up to 100 forms) and each form version
-  the data needs: every version a finished survey was answered on, and the
+  the data needs: every version a survey read in full was answered on, and the
   newest published version (the scale shown with the figures);
 * the details query at 100 conversations a page, in the fewest windows the API
   allows (31 days with a filter), at least one page a window;
-* one answers request per finished survey;
+* one answers request per finished survey, and one per survey in `Error`
+  (its reason, a column of the response table, is only in the Quality API);
 * the names: users (every agent of the conversations), queues, wrap-up codes and
   divisions, 100 ids a request.
 """
@@ -34,6 +35,7 @@ class DataNeeds:
 
     responses: int
     finished: int
+    errors: int
     conversations_by_window: tuple[int, ...]
     users: int
     queues: int
@@ -48,7 +50,14 @@ class DataNeeds:
 
     @property
     def details_pages(self) -> int:
-        return sum(max(1, math.ceil(n / PAGE_SIZE)) for n in self.conversations_by_window)
+        return sum(
+            max(1, math.ceil(n / PAGE_SIZE)) for n in self.conversations_by_window
+        )
+
+    @property
+    def answers(self) -> int:
+        """Surveys read one by one: the finished ones and those in `Error`."""
+        return self.finished + self.errors
 
     @property
     def lookups(self) -> int:
@@ -62,17 +71,18 @@ class DataNeeds:
     @property
     def minimum(self) -> int:
         """Token + forms + details pages + answers + names."""
-        return 1 + self.form_requests + self.details_pages + self.finished + self.lookups
+        return 1 + self.form_requests + self.details_pages + self.answers + self.lookups
 
     @property
     def summary_minimum(self) -> int:
         """Requests for the summary records alone: everything but the answers."""
-        return self.minimum - self.finished
+        return self.minimum - self.answers
 
     def as_dict(self) -> dict[str, int]:
         return {
             "responses": self.responses,
             "finished": self.finished,
+            "errors": self.errors,
             "conversations": self.conversations,
             "windows": len(self.conversations_by_window),
             "details_pages": self.details_pages,
@@ -100,12 +110,14 @@ def data_needs(org: Org, start: date, end: date, tz: str, context_id: str) -> Da
         survey = org.survey_record(str(row["survey_id"]))
         if survey is not None and survey.wrapup_code_id:
             wrapups.add(survey.wrapup_code_id)
-    finished = [r for r in truth if str(r["survey_status"]).casefold() == "finished"]
-    versions = {str(r["survey_form_id"]) for r in finished}
+    finished = [r for r in truth if _status(r) == "finished"]
+    errors = [r for r in truth if _status(r) == "error"]
+    versions = {str(r["survey_form_id"]) for r in finished + errors}
     versions.add(newest_version(org, context_id))
     return DataNeeds(
         responses=len(truth),
         finished=len(finished),
+        errors=len(errors),
         conversations_by_window=_by_window(truth, start, end, tz),
         users=len(users),
         queues=len({str(r["queue_id"]) for r in truth if r["queue_id"]}),
@@ -123,8 +135,14 @@ def newest_version(org: Org, context_id: str) -> str:
         for form in org.survey_forms
         if form.get("contextId") == context_id and form.get("published")
     ]
-    newest = max(published, key=lambda form: (str(form.get("modifiedDate")), form["id"]))
+    newest = max(
+        published, key=lambda form: (str(form.get("modifiedDate")), form["id"])
+    )
     return str(newest["id"])
+
+
+def _status(row: dict[str, object]) -> str:
+    return str(row["survey_status"]).casefold()
 
 
 def _is_form(row: dict[str, object], context_id: str) -> bool:

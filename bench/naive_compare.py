@@ -11,6 +11,7 @@ rate-limit bound (a sequential client cannot beat the budget over a long run).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,6 +27,7 @@ from bench.naive import (
 )
 from bench.report import BenchResult, Figure, ratio
 from bench.scenario import ColdRun
+from bench.simproc import settled
 from genesys_sim import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from genesys_sim.org import Org
 from genesys_sim.truth import ground_truth, local_days_to_utc
@@ -40,9 +42,10 @@ SCRIPTS_PAGE = 25
 class Measured:
     """One way's run over the sample."""
 
-    requests: int
+    requests: int  # the simulator's count
     seconds: float
     finished_answered: int
+    client_counted: int  # what the client itself sent
 
 
 def run(cold: ColdRun, workdir: Path) -> BenchResult:
@@ -57,8 +60,24 @@ def run(cold: ColdRun, workdir: Path) -> BenchResult:
     result = BenchResult(KEY, "3. Against the naive ways")
     result.settings = {**scenario.describe(), "sample": f"{first}..{last}"}
     for label, way in (("tutorial", tutorial), ("per-conversation", scripts)):
-        result.add(Figure(f"sample: {label} requests / ours", ratio(way.requests, ours.requests), "x", 1.0, ">"))
-        result.add(Figure(f"sample: {label} time / ours", ratio(way.seconds, ours.seconds), "x", 1.0, ">"))
+        result.add(
+            Figure(
+                f"sample: {label} requests / ours",
+                ratio(way.requests, ours.requests),
+                "x",
+                1.0,
+                ">",
+            )
+        )
+        result.add(
+            Figure(
+                f"sample: {label} time / ours",
+                ratio(way.seconds, ours.seconds),
+                "x",
+                1.0,
+                ">",
+            )
+        )
     _add_projection(result, cold, (first, last), (tutorial, scripts))
     result.facts["sample"] = {
         "ours": ours.__dict__,
@@ -86,8 +105,8 @@ def naive_requests(
         }  # fmt: skip
         everyone = len(org.conversations_between(window_start, window_end))
         # Paging stops on the first page without conversations.
-        tutorial += len(surveyed) // TUTORIAL_PAGE + 1
-        scripts += everyone // SCRIPTS_PAGE + 1 + everyone
+        tutorial += math.ceil(len(surveyed) / TUTORIAL_PAGE) + 1
+        scripts += math.ceil(everyone / SCRIPTS_PAGE) + 1 + everyone
     tutorial += sum(str(r["survey_status"]) == "Finished" for r in truth)
     tutorial += sum(bool(r["agent_id"]) + bool(r["queue_id"]) for r in truth)
     return {"tutorial": tutorial, "per_conversation": scripts}
@@ -97,17 +116,20 @@ def _ours(cold: ColdRun, first: date, last: date, workdir: Path) -> Measured:
     config = cold.scenario.config(cold.sim.base_url, workdir / "ours-sample")
     before = cold.sim.stats()
     record = run_extraction(config, extract_request(first, last), cold.scenario.as_of)
-    counted = cold.sim.stats() - before
-    finished = record.dataset.responses["csat_score"].notna().sum()
-    return Measured(counted.total, record.seconds, int(finished))
+    counted = settled(cold.sim, before, record.requests)
+    statuses = record.dataset.responses["survey_status"]
+    finished = (statuses == "Finished").sum()
+    return Measured(counted.total, record.seconds, int(finished), record.requests)
 
 
 def _naive(cold: ColdRun, way: Way, low: datetime, high: datetime) -> Measured:
     before = cold.sim.stats()
     with NaiveClient(cold.sim.base_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET) as client:
         done = way(client, low, high, cold.context_id)
-    counted = cold.sim.stats() - before
-    return Measured(counted.total, done.seconds, len(done.finished_answered))
+    counted = settled(cold.sim, before, done.requests)
+    return Measured(
+        counted.total, done.seconds, len(done.finished_answered), done.requests
+    )
 
 
 def _add_projection(
@@ -118,18 +140,36 @@ def _add_projection(
 ) -> None:
     scenario = cold.scenario
     expected = naive_requests(cold.org, *sample, scenario.tz, cold.context_id)
-    full = naive_requests(cold.org, scenario.start, scenario.end, scenario.tz, cold.context_id)
+    full = naive_requests(
+        cold.org, scenario.start, scenario.end, scenario.tz, cold.context_id
+    )
     ours = cold.sim_stats.total
     per_s = scenario.rate_per_minute / 60
-    for label, key in (("tutorial", "tutorial"), ("per-conversation", "per_conversation")):
-        result.add(Figure(f"range: {label} requests / ours", ratio(full[key], ours), "x", 1.0, ">"))
+    for label, key in (
+        ("tutorial", "tutorial"),
+        ("per-conversation", "per_conversation"),
+    ):
+        result.add(
+            Figure(
+                f"range: {label} requests / ours", ratio(full[key], ours), "x", 1.0, ">"
+            )
+        )
         bound = full[key] / per_s
         result.add(
-            Figure(f"range: {label} time / ours (at the rate bound)", ratio(bound, cold.record.seconds), "x", 1.0, ">")
+            Figure(
+                f"range: {label} time / ours (at the rate bound)",
+                ratio(bound, cold.record.seconds),
+                "x",
+                1.0,
+                ">",
+            )
         )
     result.facts["projection"] = {
         "formula_on_sample": expected,
-        "measured_on_sample": {"tutorial": measured[0].requests, "per_conversation": measured[1].requests},
+        "measured_on_sample": {
+            "tutorial": measured[0].requests,
+            "per_conversation": measured[1].requests,
+        },
         "formula_matches_sample": expected["tutorial"] == measured[0].requests
         and expected["per_conversation"] == measured[1].requests,
         "full_range_requests": {**full, "ours": ours},

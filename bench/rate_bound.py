@@ -30,7 +30,15 @@ def run(cold: ColdRun) -> BenchResult:
     result.add(Figure("wall time", seconds, "s"))
     result.add(Figure("bound: API requests / allowed rate", bound_s, "s"))
     result.add(Figure("wall time / bound", ratio(seconds, bound_s), "x", TARGET))
-    result.add(Figure("429 share of requests", ratio(rejected, stats.total), "", MAX_429_SHARE, "<"))
+    result.add(
+        Figure(
+            "429 share of requests",
+            ratio(rejected, stats.total),
+            "",
+            MAX_429_SHARE,
+            "<",
+        )
+    )
     result.facts = {
         "api_requests": api_requests,
         "responses_429": rejected,

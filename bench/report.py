@@ -109,7 +109,9 @@ def format_table(result: BenchResult) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [f"== {result.title} ({result.seconds:.1f} s)"]
     for row in [header, *rows]:
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        lines.append(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        )
     if result.error:
         lines.append(f"ERROR: {result.error}")
     return "\n".join(lines)

@@ -22,13 +22,21 @@ def run(cold: ColdRun, *, min_finished: int = MIN_FINISHED) -> BenchResult:
     made = cold.sim_stats.total
     result = BenchResult(KEY, "1. Requests against the minimum")
     result.settings = cold.scenario.describe()
-    result.add(Figure("finished surveys in the range", needs.finished, "", min_finished, ">="))
+    result.add(
+        Figure("finished surveys in the range", needs.finished, "", min_finished, ">=")
+    )
     result.add(Figure("requests made (simulator count)", made, "req"))
     result.add(Figure("minimum the data needs", needs.minimum, "req"))
     result.add(Figure("requests / minimum", ratio(made, needs.minimum), "x", TARGET))
     read = len(cold.record.dataset.responses)
     result.add(
-        Figure("responses read / ground truth", ratio(read, needs.responses), "x", 1.0, "==")
+        Figure(
+            "responses read / ground truth",
+            ratio(read, needs.responses),
+            "x",
+            1.0,
+            "==",
+        )
     )
     made_by_kind = by_kind(cold.sim_stats.by_route)
     result.facts = {
@@ -48,6 +56,6 @@ def _minimum_by_kind(cold: ColdRun) -> dict[str, int]:
         "token": 1,
         "forms": needs.form_requests,
         "details": needs.details_pages,
-        "answers": needs.finished,
+        "answers": needs.answers,
         "lookups": needs.lookups,
     }

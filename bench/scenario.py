@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.harness import RunRecord, extract_request, run_extraction, sim_config
 from bench.minimum import DataNeeds, data_needs
-from bench.simproc import SimHandle, SimStats
+from bench.simproc import SimHandle, SimStats, settled
 from csat.config import Config
 from genesys_sim import Limits, OrgSpec, SimSettings
 from genesys_sim.org import Org
@@ -133,7 +133,7 @@ def cold_run(scenario: Scenario, org: Org, sim: SimHandle, store_dir: Path) -> C
     request = extract_request(scenario.start, scenario.end, tz=scenario.tz)
     before = sim.stats()
     record = run_extraction(config, request, scenario.as_of)
-    counted = sim.stats() - before
+    counted = settled(sim, before, record.requests)
     context_id = record.dataset.form.context_id
     needs = data_needs(org, scenario.start, scenario.end, scenario.tz, context_id)
     return ColdRun(scenario, org, sim, store_dir, record, counted, needs)

@@ -9,7 +9,9 @@ own count. `InProcessSim` offers the same surface in a thread, for fast tests.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -98,15 +100,41 @@ class SimProcess:
 
     def _stop(self) -> None:
         if self._process.is_alive():
-            try:
+            # A child that already died has closed its end of the pipe.
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self._conn.send("stop")
-            except (BrokenPipeError, OSError):
-                pass
             self._process.join(STOP_TIMEOUT_S)
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(STOP_TIMEOUT_S)
         self._conn.close()
+
+
+def settled(
+    sim: SimHandle, before: SimStats, sent: int, timeout_s: float = 5.0
+) -> SimStats:
+    """The counts since `before`, once the simulator has counted `sent` requests.
+
+    The simulator counts a request after its answer has gone out, so a client
+    can hold its last answer a moment before the count includes it.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        counted = sim.stats() - before
+        if counted.total >= sent or time.monotonic() > deadline:
+            return counted
+        time.sleep(0.01)
+
+
+def quiet(sim: SimHandle, before: SimStats, pause_s: float = 0.2) -> SimStats:
+    """The counts since `before`, read once two readings `pause_s` apart agree."""
+    counted = sim.stats() - before
+    while True:
+        time.sleep(pause_s)
+        again = sim.stats() - before
+        if again.total == counted.total:
+            return again
+        counted = again
 
 
 def _serve(settings: SimSettings, conn: Connection) -> None:

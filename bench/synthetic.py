@@ -18,10 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from csat.store import DIVISION_NAMES, QUEUE_NAMES, USER_NAMES, WRAPUP_NAMES, Store
+from csat.timerange import UtcRange
 from genesys_sim.org import Org
 
 Row = dict[str, Any]
 BATCH = 10_000
+COVERED_DAYS = 90  # the default view, the period before it, and more
 MEDIA = ("voice", "chat", "message", "email")
 DIRECTIONS = ("inbound", "inbound", "inbound", "outbound")
 COMMENTS = (
@@ -51,7 +53,9 @@ class Catalogue:
     def from_org(cls, org: Org, context_id: str, scale: tuple[int, ...]) -> Catalogue:
         """The org's own ids and names, and the newest version of the form."""
         versions = [
-            f for f in org.survey_forms if f["contextId"] == context_id and f.get("published")
+            f
+            for f in org.survey_forms
+            if f["contextId"] == context_id and f.get("published")
         ]
         newest = max(versions, key=lambda f: (str(f.get("modifiedDate")), f["id"]))
         return cls(
@@ -91,12 +95,26 @@ def fill_store(
 ) -> int:
     """Insert `count` finished responses (and their interactions) in `[start, end)`."""
     written = 0
-    for responses, interactions in synthetic_batches(catalogue, count, start, end, seed):
+    for responses, interactions in synthetic_batches(
+        catalogue, count, start, end, seed
+    ):
         with store.transaction():
             store.upsert_interactions(interactions)
             store.upsert_responses(responses)
         written += len(responses)
     return written
+
+
+def record_complete(store: Store, context_id: str, now: datetime) -> None:
+    """Mark the days around `now` fetched and final, so a reopen fetches nothing."""
+    window = UtcRange(now - timedelta(days=COVERED_DAYS), now + timedelta(days=2))
+    store.record_window(
+        source="survey",
+        context_id=context_id,
+        window=window,
+        state="complete",
+        fetched_at=now,
+    )
 
 
 def synthetic_batches(
@@ -147,7 +165,9 @@ def _pair(
         "transfer_count": 0,
         "division_ids": rng.choice(divisions),
     }
-    return _response(rng, catalogue, interaction, began + timedelta(hours=2)), interaction
+    return _response(
+        rng, catalogue, interaction, began + timedelta(hours=2)
+    ), interaction
 
 
 def _response(

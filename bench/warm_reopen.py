@@ -29,6 +29,7 @@ from bench.harness import SentRequest, extract_request, run_extraction
 from bench.report import BenchResult, Figure
 from bench.routes import kind_of
 from bench.scenario import ColdRun
+from bench.simproc import quiet, settled
 from genesys_sim.org import Org
 
 KEY = "warm_reopen"
@@ -54,7 +55,7 @@ def _api_calls(result: BenchResult, cold: ColdRun) -> None:
         request = extract_request(scenario.start, scenario.end, refresh=refresh)
         before = cold.sim.stats()
         record = run_extraction(cold.config(), request, scenario.as_of)
-        counted = (cold.sim.stats() - before).total
+        counted = settled(cold.sim, before, record.requests).total
         older = [r for r in record.sent if _reads_before(r, lookback_start, cold.org)]
         label = "refresh on" if refresh else "refresh off"
         counts[label] = {
@@ -63,9 +64,29 @@ def _api_calls(result: BenchResult, cold: ColdRun) -> None:
             "seconds_x1000": round(record.seconds * 1000),
         }
         counts[label].update(_kinds(record.sent))
-    result.add(Figure("refresh off: API calls", counts["refresh off"]["simulator_count"], "req", 0, "=="))
-    result.add(Figure("refresh on: calls for data older than the look-back", counts["refresh on"]["older_than_lookback"], "req", 0, "=="))
-    result.add(Figure("refresh on: all API calls", counts["refresh on"]["simulator_count"], "req"))
+    result.add(
+        Figure(
+            "refresh off: API calls",
+            counts["refresh off"]["simulator_count"],
+            "req",
+            0,
+            "==",
+        )
+    )
+    result.add(
+        Figure(
+            "refresh on: calls for data older than the look-back",
+            counts["refresh on"]["older_than_lookback"],
+            "req",
+            0,
+            "==",
+        )
+    )
+    result.add(
+        Figure(
+            "refresh on: all API calls", counts["refresh on"]["simulator_count"], "req"
+        )
+    )
     result.facts["reopen"] = counts
 
 
@@ -77,7 +98,7 @@ def _renders(result: BenchResult, cold: ColdRun, store_dir: Path) -> None:
     )
     before = cold.sim.stats()
     renders = [render_page(env, page) for page in (OVERVIEW, INTERACTIONS)]
-    dashboard_calls = (cold.sim.stats() - before).total
+    dashboard_calls = quiet(cold.sim, before).total
     for render in renders:
         _add_render(result, render)
     result.add(Figure("dashboard: API calls while rendering", dashboard_calls, "req"))
@@ -85,8 +106,20 @@ def _renders(result: BenchResult, cold: ColdRun, store_dir: Path) -> None:
 
 def _add_render(result: BenchResult, render: PageRender) -> None:
     name = Path(render.page).stem.replace("_", " ").capitalize()
-    result.add(Figure(f"{name}: first render (cold cache)", render.first_s, "s", RENDER_TARGET_S, "<"))
-    result.add(Figure(f"{name}: render again (cached)", render.again_s, "s", RENDER_TARGET_S, "<"))
+    result.add(
+        Figure(
+            f"{name}: first render (cold cache)",
+            render.first_s,
+            "s",
+            RENDER_TARGET_S,
+            "<",
+        )
+    )
+    result.add(
+        Figure(
+            f"{name}: render again (cached)", render.again_s, "s", RENDER_TARGET_S, "<"
+        )
+    )
     result.facts[render.page] = {**render.facts, "exceptions": render.exceptions}
     if render.exceptions:
         result.error = f"{render.page} raised: {render.exceptions[0][:200]}"

@@ -87,12 +87,13 @@ class Org:
 class ConnectionReport:
     """The outcome of the connection check."""
 
-    missing: tuple[str, ...]
+    missing: tuple[str, ...]  # needed for any survey figures
+    missing_optional: tuple[str, ...]  # needed only for evaluation forms
     checked: tuple[str, ...]
 
     @property
     def ok(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.missing_optional
 
 
 def resolve_org(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Org:
@@ -126,11 +127,17 @@ def streamlit_secrets() -> dict[str, Any]:
 
 
 @st.cache_data(ttl=300, show_spinner="Checking the connection…")
-def check_connection(org_key: str, source: Source, _org: Org) -> ConnectionReport:
-    """Log in and try one cheap call per permission the chosen source needs."""
-    probes = SURVEY_PROBES + (EVALUATION_PROBES if source == "evaluation" else ())
-    missing = asyncio.run(_missing_permissions(_org.config, probes))
-    return ConnectionReport(tuple(missing), tuple(p[0] for p in probes))
+def check_connection(org_key: str, _org: Org) -> ConnectionReport:
+    """Log in and try one cheap call per permission the dashboard can use."""
+    missing = asyncio.run(
+        _missing_permissions(_org.config, SURVEY_PROBES + EVALUATION_PROBES)
+    )
+    optional = {p[0] for p in EVALUATION_PROBES}
+    return ConnectionReport(
+        missing=tuple(p for p in missing if p not in optional),
+        missing_optional=tuple(p for p in missing if p in optional),
+        checked=tuple(p[0] for p in SURVEY_PROBES + EVALUATION_PROBES),
+    )
 
 
 @st.cache_data(ttl=600, show_spinner=False)

@@ -21,12 +21,14 @@ from dashboard.sidebar import (
 )
 from dashboard.state import ViewState, build_request
 
+# Not `pages/`: Streamlit runs a `pages/` folder next to the entry point as a
+# version 1 multipage app on a process's first run, skipping this sidebar.
 PAGES = (
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/agents_and_queues.py", "Agents and queues", ":material/groups:"),
-    ("pages/interactions.py", "Interactions", ":material/forum:"),
-    ("pages/comments.py", "Comments", ":material/format_quote:"),
-    ("pages/data_health.py", "Data health", ":material/health_and_safety:"),
+    ("app_pages/overview.py", "Overview", ":material/dashboard:"),
+    ("app_pages/agents_and_queues.py", "Agents and queues", ":material/groups:"),
+    ("app_pages/interactions.py", "Interactions", ":material/forum:"),
+    ("app_pages/comments.py", "Comments", ":material/format_quote:"),
+    ("app_pages/data_health.py", "Data health", ":material/health_and_safety:"),
 )
 
 
@@ -51,13 +53,15 @@ def render_sidebar() -> ViewState:
     top, middle, bottom = (st.sidebar.container() for _ in range(3))
     org = current_org()
     render_connection(org, top)
+    # Drawn before anything is fetched, so a failing org can still be diagnosed.
+    refreshing = render_refresh(bottom)
+    render_connection_check(org, bottom)
     start, end, tz, anchor = render_period(org, top)
     view = ViewState(start, end, tz, anchor, render_form(org, top))
-    if render_refresh(bottom):
+    if refreshing:
         refresh(org, build_request(view, refresh=True))
     data = load_dataset(org, build_request(view))
     view = replace(view, filters=render_filters(data.responses, middle))
-    render_connection_check(org, view.selection.source, bottom)
     return view
 
 

@@ -50,19 +50,25 @@ def render_connection(org: Org, bar: DeltaGenerator) -> None:
         bar.badge(org.label, icon=":material/cloud_done:", color="blue")
 
 
-def render_connection_check(org: Org, source: Source, bar: DeltaGenerator) -> None:
+def render_connection_check(org: Org, bar: DeltaGenerator) -> None:
     """A button that logs in and names any missing OAuth permission."""
     if not bar.button("Check connection", icon=":material/network_check:"):
         return
-    report = check_connection(org.key, source, org)
+    report = check_connection(org.key, org)
     if report.ok:
         bar.success(f"Connected; all {len(report.checked)} permissions granted.")
         return
-    names = ", ".join(f"`{n}`" for n in report.missing)
-    bar.error(
-        f"Missing OAuth permission: {names}. Add it to a role of the OAuth "
-        "client (Admin > Integrations > OAuth > Roles), then press Refresh."
-    )
+    if report.missing:
+        bar.error(
+            f"Missing OAuth permission: {_names(report.missing)}. Add it to a role "
+            "of the OAuth client (Admin > Integrations > OAuth > Roles), then "
+            "press Refresh."
+        )
+    if report.missing_optional:
+        bar.warning(
+            f"Not granted: {_names(report.missing_optional)}, needed only to read "
+            "CSAT from an evaluation form (scorecard)."
+        )
 
 
 def render_period(org: Org, bar: DeltaGenerator) -> tuple[date, date, str, Anchor]:
@@ -152,6 +158,10 @@ def _range(preset: Preset, today: date, bar: DeltaGenerator) -> tuple[date, date
 def _multiselect(label: str, key: str, options: list[str]) -> tuple[str, ...]:
     picked = st.multiselect(label, options, key=key, bind=URL, placeholder="All")
     return tuple(str(p) for p in picked)
+
+
+def _names(permissions: Sequence[str]) -> str:
+    return ", ".join(f"`{p}`" for p in permissions)
 
 
 def _option(choice: FormChoice) -> str:

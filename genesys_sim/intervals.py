@@ -138,12 +138,15 @@ def buckets(
 
 
 def _step(start: datetime, period: Period, zone: ZoneInfo) -> datetime:
-    local = start.astimezone(zone)
-    month_index = local.month - 1 + period.months
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    # Aware arithmetic in one zone is wall-clock arithmetic: a day stays a day.
-    local = _replace_month(local, year, month) + timedelta(days=period.days)
-    stepped = local.astimezone(UTC) + timedelta(seconds=period.seconds)
+    stepped = start
+    if period.months or period.days:
+        local = start.astimezone(zone)
+        month_index = local.month - 1 + period.months
+        year, month = local.year + month_index // 12, month_index % 12 + 1
+        # Aware arithmetic in one zone is wall-clock arithmetic: a day stays a day.
+        local = _replace_month(local, year, month) + timedelta(days=period.days)
+        stepped = local.astimezone(UTC)
+    stepped += timedelta(seconds=period.seconds)
     return stepped if stepped > start else start + timedelta(seconds=1)
 
 

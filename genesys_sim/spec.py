@@ -24,10 +24,11 @@ class OrgSpec:
     as_of: datetime | None = None  # UTC; None = now floored to the hour
 
     def __post_init__(self) -> None:
-        if self.agents - 2 * self.deleted_agents < 8:
-            raise ValueError("agents must exceed 2 * deleted_agents by at least 8")
         if self.deleted_agents < 0 or self.history_days < 1:
             raise ValueError("deleted_agents and history_days must be positive")
+        # Every deleted agent had a successor, and each of the 8 queues a seat.
+        if self.agents < max(2 * self.deleted_agents, self.deleted_agents + 8):
+            raise ValueError("agents must be at least 2 * deleted_agents and 8 more")
         if self.conversations_per_day < 0:
             raise ValueError("conversations_per_day must not be negative")
         if not 0.0 <= self.survey_offer_share <= 1.0:

@@ -46,10 +46,6 @@ def test_unknown_ids_and_routes_are_404(api: httpx.Client, path: str) -> None:
     _error(api.get(path), 404, "not.found")
 
 
-def test_unknown_paths_outside_the_api_are_404() -> None:
-    pass
-
-
 def test_paths_outside_the_api_are_404_too(sim: RunningSimulator) -> None:
     _error(httpx.get(f"{sim.base_url}/nothing-here"), 404, "not.found")
 
@@ -60,7 +56,10 @@ def test_a_wrong_method_is_405(api: httpx.Client) -> None:
 
 
 def test_every_answer_carries_a_fresh_correlation_id(api: httpx.Client) -> None:
-    ids = {api.get("/api/v2/authorization/divisions").headers["ININ-Correlation-Id"] for _ in range(3)}
+    ids = {
+        api.get("/api/v2/authorization/divisions").headers["ININ-Correlation-Id"]
+        for _ in range(3)
+    }
     assert len(ids) == 3
 
 
@@ -74,15 +73,86 @@ def test_every_answer_carries_a_fresh_correlation_id(api: httpx.Client) -> None:
         ({"interval": DAY, "paging": {"pageSize": 10}}, "bad.request"),
         ({"interval": DAY, "order": "sideways"}, "invalid.value"),
         ({"interval": DAY, "orderBy": "surveyId"}, "invalid.value"),
-        ({"interval": DAY, "surveyFilters": [{"type": "and", "predicates": [{"dimension": "nope", "value": "x"}]}]}, "invalid.value"),
-        ({"interval": DAY, "surveyFilters": [{"type": "xor", "predicates": [{"dimension": "surveyId", "operator": "exists"}]}]}, "invalid.value"),
-        ({"interval": DAY, "surveyFilters": [{"type": "and", "predicates": [{"dimension": "surveyId", "operator": "like"}]}]}, "invalid.value"),
-        ({"interval": DAY, "surveyFilters": [{"type": "and", "predicates": [{"dimension": "surveyId"}]}]}, "invalid.value"),
-        ({"interval": DAY, "surveyFilters": [{"type": "and", "predicates": []}]}, "invalid.value"),
+        (
+            {
+                "interval": DAY,
+                "surveyFilters": [
+                    {"type": "and", "predicates": [{"dimension": "nope", "value": "x"}]}
+                ],
+            },
+            "invalid.value",
+        ),
+        (
+            {
+                "interval": DAY,
+                "surveyFilters": [
+                    {
+                        "type": "xor",
+                        "predicates": [{"dimension": "surveyId", "operator": "exists"}],
+                    }
+                ],
+            },
+            "invalid.value",
+        ),
+        (
+            {
+                "interval": DAY,
+                "surveyFilters": [
+                    {
+                        "type": "and",
+                        "predicates": [{"dimension": "surveyId", "operator": "like"}],
+                    }
+                ],
+            },
+            "invalid.value",
+        ),
+        (
+            {
+                "interval": DAY,
+                "surveyFilters": [
+                    {"type": "and", "predicates": [{"dimension": "surveyId"}]}
+                ],
+            },
+            "invalid.value",
+        ),
+        (
+            {"interval": DAY, "surveyFilters": [{"type": "and", "predicates": []}]},
+            "invalid.value",
+        ),
         ({"interval": DAY, "surveyFilters": {"type": "and"}}, "invalid.value"),
-        ({"interval": DAY, "segmentFilters": [{"type": "and", "predicates": [{"type": "property", "property": "x", "value": "y"}]}]}, "invalid.value"),
-        ({"interval": DAY, "resolutionFilters": [{"type": "and", "predicates": [{"dimension": "queueId", "value": "q"}]}]}, "invalid.value"),
-        ({"interval": DAY, "aggregations": [{"type": "termFrequency", "dimension": "queueId"}]}, "bad.request"),
+        (
+            {
+                "interval": DAY,
+                "segmentFilters": [
+                    {
+                        "type": "and",
+                        "predicates": [
+                            {"type": "property", "property": "x", "value": "y"}
+                        ],
+                    }
+                ],
+            },
+            "invalid.value",
+        ),
+        (
+            {
+                "interval": DAY,
+                "resolutionFilters": [
+                    {
+                        "type": "and",
+                        "predicates": [{"dimension": "queueId", "value": "q"}],
+                    }
+                ],
+            },
+            "invalid.value",
+        ),
+        (
+            {
+                "interval": DAY,
+                "aggregations": [{"type": "termFrequency", "dimension": "queueId"}],
+            },
+            "bad.request",
+        ),
     ],
     ids=[
         "no-interval",
@@ -103,24 +173,42 @@ def test_every_answer_carries_a_fresh_correlation_id(api: httpx.Client) -> None:
         "aggregations",
     ],
 )
-def test_malformed_details_queries_are_400(api: httpx.Client, body: dict[str, Any], code: str) -> None:
+def test_malformed_details_queries_are_400(
+    api: httpx.Client, body: dict[str, Any], code: str
+) -> None:
     _error(api.post(DETAILS, json=body), 400, code)
 
 
 def test_a_body_that_is_not_a_json_object_is_400(api: httpx.Client) -> None:
-    _error(api.post(DETAILS, content=b"{not json", headers={"Content-Type": "application/json"}), 400, "bad.request")
+    _error(
+        api.post(
+            DETAILS, content=b"{not json", headers={"Content-Type": "application/json"}
+        ),
+        400,
+        "bad.request",
+    )
     _error(api.post(DETAILS, json=[1, 2]), 400, "bad.request")
 
 
 def test_evaluations_query_needs_an_anchor(api: httpx.Client) -> None:
-    _error(api.get("/api/v2/quality/evaluations/query", params={"queueId": "q"}), 400, "bad.request")
+    _error(
+        api.get("/api/v2/quality/evaluations/query", params={"queueId": "q"}),
+        400,
+        "bad.request",
+    )
 
 
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"pageSize": "many"}, "invalid.query.param.value"), ({"pageNumber": "0"}, "invalid.query.param.value"), ({"state": "asleep"}, "invalid.value")],
+    [
+        ({"pageSize": "many"}, "invalid.query.param.value"),
+        ({"pageNumber": "0"}, "invalid.query.param.value"),
+        ({"state": "asleep"}, "invalid.value"),
+    ],
 )
-def test_bad_listing_parameters_are_400(api: httpx.Client, params: dict[str, str], code: str) -> None:
+def test_bad_listing_parameters_are_400(
+    api: httpx.Client, params: dict[str, str], code: str
+) -> None:
     _error(api.get("/api/v2/users", params=params), 400, code)
 
 

@@ -19,6 +19,8 @@ import pytest
 from genesys_sim.org import Org, OrgSpec, build_org
 from genesys_sim.truth import COLUMNS, ground_truth, write_truth_csv
 
+pytestmark = pytest.mark.xdist_group("sim_truth")
+
 AS_OF = datetime(2024, 5, 20, 12, tzinfo=UTC)
 CSAT_NAME = "Post-contact CSAT"
 STATUSES = {"Finished", "Sent", "InProgress", "Pending", "Expired", "OptOut", "Error"}

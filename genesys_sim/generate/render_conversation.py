@@ -188,7 +188,8 @@ class ConversationRenderer:
         queue_id = self._routing.queues[leg.queue_index].queue_id
         wrapup = self._routing.wrapups[leg.wrapup_key].code_id
         segments = _agent_segments(plan.inbound, leg, times, queue_id, wrapup)
-        session = self._session(ids[1], plan, segments, _agent_metrics(leg, times))
+        metrics = _agent_metrics(plan.inbound, leg, times)
+        session = self._session(ids[1], plan, segments, metrics)
         session["peerId"] = peer
         participant = _participant(ids[0], leg.agent.name, "agent", session)
         participant["userId"] = leg.agent.user_id
@@ -276,14 +277,14 @@ def _disconnect(inbound: bool, leg: Leg) -> str:
     return "peer" if inbound else "client"
 
 
-def _agent_metrics(leg: Leg, times: LegTimes) -> list[Metric]:
-    answered_from = (
-        times.acd_start if times.acd_start is not None else times.alert_start
-    )
-    metrics: list[Metric] = [
-        ("tAlert", leg.alert_ms, times.interact_start),
-        ("tAnswered", times.interact_start - answered_from, times.interact_start),
-    ]
+def _agent_metrics(inbound: bool, leg: Leg, times: LegTimes) -> list[Metric]:
+    metrics: list[Metric] = [("tDialing", leg.alert_ms, times.interact_start)]
+    if inbound:
+        queued = times.alert_start if times.acd_start is None else times.acd_start
+        metrics = [
+            ("tAlert", leg.alert_ms, times.interact_start),
+            ("tAnswered", times.interact_start - queued, times.interact_start),
+        ]
     if times.hold_start is not None:
         metrics.append(("tHeldComplete", leg.hold_ms, times.hold_start + leg.hold_ms))
     metrics.append(("tTalkComplete", leg.talk_ms, times.interact_end))
