@@ -74,7 +74,9 @@ class Org:
         self._by_id: dict[str, ConversationRecord] = {}
         self._surveys: dict[str, tuple[SurveyPlan, SurveyRecord]] = {}
         self._evaluations: dict[str, tuple[EvaluationPlan, EvaluationContext]] = {}
-        self._hour_plans = lru_cache(maxsize=256)(self._plans_of_hour)
+        # Pages walk conversations in start order: a couple of days of hours
+        # covers them, and a large org's plans are too big to keep them all.
+        self._hour_plans = lru_cache(maxsize=48)(self._plans_of_hour)
         self._build()
         self._starts = [record.start for record in self._records]
         self._evaluation_list: list[Json] | None = None

@@ -8,6 +8,7 @@ wherever the org is built; the org's clock plays no part here.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from genesys_sim.generate.clock import HOUR_MS, MINUTE_MS, SECOND_MS, expected_per_hour
 from genesys_sim.generate.draws import Weighted, lognormal_ms, poisson
@@ -99,42 +100,36 @@ class HourGenerator:
         queue = self._queue(rng, media)
         ivr = _ivr_ms(rng, media, outbound)
         message_type = "" if media != "message" else rng.choice(("sms", "WhatsApp"))
+        plan = ConversationPlan(
+            conversation_id=conversation_id,
+            start_ms=start,
+            end_ms=start,
+            media_type=media,
+            direction="outbound" if outbound else "inbound",
+            message_type=message_type,
+            ivr_ms=ivr,
+            queue_index=queue,
+        )
         if not outbound and rng.random() < _ABANDON[media]:
             abandon = min(lognormal_ms(rng, 70_000, 0.8), _MAX_WAIT[media])
-            return ConversationPlan(
-                conversation_id,
-                start,
-                start + ivr + abandon,
-                media,
-                "inbound",
-                message_type,
-                ivr,
-                queue,
-                abandon,
-                (),
-                0.0,
-                (),
-                (),
-            )
-        legs = self._legs(rng, media, outbound, queue, start)
-        end = end_of(start, ivr, 0, leg_times(start, ivr, _direction(outbound), legs))
+            return replace(plan, end_ms=start + ivr + abandon, abandon_ms=abandon)
+        return self._answered(rng, plan)
+
+    def _answered(self, rng: random.Random, plan: ConversationPlan) -> ConversationPlan:
+        """The plan of a conversation an agent took: legs, surveys, evaluations."""
+        media, start = plan.media_type, plan.start_ms
+        legs = self._legs(rng, media, not plan.inbound, plan.queue_index, start)
+        times = leg_times(start, plan.ivr_ms, plan.direction, legs)
+        end = end_of(start, plan.ivr_ms, 0, times)
         satisfaction = self._satisfaction(rng, media, legs)
-        surveys = self._surveys(rng, conversation_id, end, media, legs, satisfaction)
-        evaluations = self._evaluations(rng, conversation_id, end, legs, satisfaction)
-        return ConversationPlan(
-            conversation_id,
-            start,
-            end,
-            media,
-            _direction(outbound),
-            message_type,
-            ivr,
-            queue,
-            0,
-            legs,
-            satisfaction,
-            surveys,
-            evaluations,
+        cid = plan.conversation_id
+        return replace(
+            plan,
+            end_ms=end,
+            legs=legs,
+            satisfaction=satisfaction,
+            surveys=self._surveys(rng, cid, end, media, legs, satisfaction),
+            evaluations=self._evaluations(rng, cid, end, legs, satisfaction),
         )
 
     def _legs(
@@ -183,15 +178,15 @@ class HourGenerator:
         acw = lognormal_ms(rng, acw_med, acw_sd)
         wrapup = self._wrapup(rng, queue, transfer)
         return Leg(
-            agent,
-            queue,
-            wrapup,
-            0 if outbound else wait,
-            alert,
-            talk,
-            hold,
-            acw,
-            transfer,
+            agent=agent,
+            queue_index=queue,
+            wrapup_key=wrapup,
+            wait_ms=0 if outbound else wait,
+            alert_ms=alert,
+            talk_ms=talk,
+            hold_ms=hold,
+            acw_ms=acw,
+            transfer=transfer,
         )
 
     def _wrapup(self, rng: random.Random, queue: int, transfer: str) -> str:
@@ -260,10 +255,6 @@ class HourGenerator:
         queue_id = self._routing.queues[last.queue_index].queue_id
         who = (last.agent.user_id, queue_id, last.agent.bias)
         return (make_evaluation(rng, conversation_id, end, who, satisfaction),)
-
-
-def _direction(outbound: bool) -> str:
-    return "outbound" if outbound else "inbound"
 
 
 def _ivr_ms(rng: random.Random, media: str, outbound: bool) -> int:

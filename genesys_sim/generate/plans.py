@@ -44,11 +44,11 @@ class ConversationPlan:
     message_type: str  # "sms" or "WhatsApp" for messaging, else ""
     ivr_ms: int
     queue_index: int  # the first queue
-    abandon_ms: int  # time in queue before the customer gave up; 0: answered
-    legs: tuple[Leg, ...]
-    satisfaction: float
-    surveys: tuple[SurveyPlan, ...]
-    evaluations: tuple[EvaluationPlan, ...]
+    abandon_ms: int = 0  # time in queue before the customer gave up; 0: answered
+    legs: tuple[Leg, ...] = ()  # none when abandoned
+    satisfaction: float = 0.0  # latent: drives every answer the customer gives
+    surveys: tuple[SurveyPlan, ...] = ()
+    evaluations: tuple[EvaluationPlan, ...] = ()
 
     @property
     def inbound(self) -> bool:

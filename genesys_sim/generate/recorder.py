@@ -68,17 +68,17 @@ class Recorder:
         ]
         shown = [e for e in evaluations if e is not None]
         conversation = ConversationRecord(
-            plan.conversation_id,
-            from_ms(plan.start_ms),
-            from_ms(plan.end_ms) if ended else None,
-            divisions,
-            plan.media_type,
-            plan.direction,
-            self._shared(leg.agent.user_id for leg in legs),
-            self._shared(q.queue_id for q in queues),
-            self._shared(self._wrapup_id(leg) for leg in wrapped),
-            tuple(p.survey_id for p, _ in kept),
-            tuple(p.evaluation_id for p, _ in shown),
+            conversation_id=plan.conversation_id,
+            start=from_ms(plan.start_ms),
+            end=from_ms(plan.end_ms) if ended else None,
+            division_ids=divisions,
+            media_type=plan.media_type,
+            direction=plan.direction,
+            user_ids=self._shared(leg.agent.user_id for leg in legs),
+            queue_ids=self._shared(q.queue_id for q in queues),
+            wrapup_code_ids=self._shared(self._wrapup_id(leg) for leg in wrapped),
+            survey_ids=tuple(p.survey_id for p, _ in kept),
+            evaluation_ids=tuple(p.evaluation_id for p, _ in shown),
         )
         return Recorded(conversation, kept, shown)
 
@@ -114,26 +114,28 @@ class Recorder:
         answers = answered(self._seed, plan, form, with_text=False) if finished else []
         responses = plan.responses
         record = SurveyRecord(
-            plan.survey_id,
-            plan.conversation_id,
-            status,
-            from_ms(event_ms),
-            from_ms(plan.timeline.outcome_ms) if finished else None,
-            form.form_id,
-            form.context_id,
-            form.name,
-            plan.user_id,
-            plan.queue_id,
-            conversation.media_type,
-            divisions,
-            self._wrapup_id(conversation.legs[-1]),
-            responses.nps if finished else None,
-            total_score(plan, form) if finished else None,
-            responses.partial and finished,
-            plan.timeline.error_reason or None,
-            plan.survey_type,
-            responses.rating if finished else None,
-            tuple(a.question.question_id for a in answers if a.has_answer),
+            survey_id=plan.survey_id,
+            conversation_id=plan.conversation_id,
+            status=status,
+            event_time=from_ms(event_ms),
+            completed=from_ms(plan.timeline.outcome_ms) if finished else None,
+            form_id=form.form_id,
+            form_context_id=form.context_id,
+            form_name=form.name,
+            user_id=plan.user_id,
+            queue_id=plan.queue_id,
+            media_type=conversation.media_type,
+            division_ids=divisions,
+            wrapup_code_id=self._wrapup_id(conversation.legs[-1]),
+            nps_score=responses.nps if finished else None,
+            total_score=total_score(plan, form) if finished else None,
+            partial=responses.partial and finished,
+            error_reason=plan.timeline.error_reason or None,
+            survey_type=plan.survey_type,
+            csat_score=responses.rating if finished else None,
+            answered_question_ids=tuple(
+                a.question.question_id for a in answers if a.has_answer
+            ),
         )
         return plan, record
 

@@ -1,0 +1,153 @@
+"""Overview page on the demo org: tiles, changes, distribution, NPS and trend."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+from test_app_harness import (  # fixtures are found by name in this module
+    LAST_30_DAYS,
+    PREVIOUS_30_DAYS,
+    Row,
+    app_store,
+    demo_env,
+    expected_tiles,
+    finished,
+    open_app,
+    org,
+    tile_values,
+    truth,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
+
+
+def chart_data(at: AppTest, index: int) -> pd.DataFrame:
+    """The data behind the `index`-th chart on the page."""
+    proto = at.get("vega_lite_chart")[index].proto
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+
+
+def share(rows: list[Row], keep: Any) -> float:
+    return sum(1 for r in rows if keep(r)) / len(rows)
+
+
+def test_changes_are_against_the_previous_30_days(demo_env: None, org: Any) -> None:
+    now, before = truth(org, LAST_30_DAYS), truth(org, PREVIOUS_30_DAYS)
+    top = lambda r: r["csat_score"] >= r["csat_scale_max"] - 1  # noqa: E731
+    scored_now = [r for r in finished(now) if r["csat_score"] is not None]
+    scored_before = [r for r in finished(before) if r["csat_score"] is not None]
+
+    at = open_app()
+
+    deltas = [m.delta for m in at.metric[:5]]
+    assert deltas[0] == f"{len(finished(now)) - len(finished(before)):+,d}"
+    change = 100 * (share(scored_now, top) - share(scored_before, top))
+    assert deltas[1] == f"{change:+.1f} pts"
+
+
+def test_distribution_lists_every_scale_value_with_its_count(
+    demo_env: None, org: Any
+) -> None:
+    scores = Counter(
+        r["csat_score"] for r in finished(truth(org, LAST_30_DAYS)) if r["csat_score"]
+    )
+
+    data = chart_data(open_app(), 0)
+
+    assert data["score"].tolist() == ["1", "2", "3", "4", "5"]
+    assert data["count"].tolist() == [scores[s] for s in range(1, 6)]
+
+
+def test_nps_groups_are_counted_from_the_nps_answers(demo_env: None, org: Any) -> None:
+    nps = [
+        r["nps_score"]
+        for r in finished(truth(org, LAST_30_DAYS))
+        if r["nps_score"] is not None
+    ]
+
+    data = chart_data(open_app(), 1)
+
+    assert data["group"].tolist() == ["Promoters", "Passives", "Detractors"]
+    assert data["count"].tolist() == [
+        sum(1 for s in nps if s >= 9),
+        sum(1 for s in nps if 7 <= s <= 8),
+        sum(1 for s in nps if s <= 6),
+    ]
+
+
+def test_weekly_trend_adds_up_and_marks_the_look_back_week_provisional(
+    demo_env: None, org: Any
+) -> None:
+    at = open_app()
+    at.button_group(key="by").set_value("week").run()
+
+    data = chart_data(at, 2)
+
+    # Weeks start on Monday: 19 Oct (holding 22 Oct) to 16 Nov (holding 20 Nov).
+    mondays = [datetime(2026, 10, 19) + timedelta(weeks=w) for w in range(5)]
+    assert pd.to_datetime(data["period"]).dt.tz_localize(None).tolist() == mondays
+    assert data["n"].sum() == len(finished(truth(org, LAST_30_DAYS)))
+    # The store was filled with the clock at 20 Nov 12:00 and a 7-day look-back:
+    # surveys from 13 Nov on may still be answered.
+    assert data["state"].tolist() == ["final"] * 3 + ["provisional"] * 2
+
+
+def test_daily_trend_points_are_final_before_the_look_back_period(
+    demo_env: None,
+) -> None:
+    data = chart_data(open_app(), 2)
+
+    days = pd.to_datetime(data["period"]).dt.date
+    assert days.tolist()[0] == date(2026, 10, 22)
+    assert len(days) == 30
+    provisional = days[data["state"] == "provisional"]
+    assert provisional.min() == date(2026, 11, 13)
+
+
+def test_a_filter_changes_every_tile(demo_env: None, org: Any) -> None:
+    at = open_app()
+    at.multiselect(key="direction").select("outbound").run()
+
+    rows = [
+        r
+        for r in truth(org, LAST_30_DAYS)
+        if org.conversation(r["conversation_id"]).direction == "outbound"
+    ]
+    assert tile_values(at) == expected_tiles(rows)
+
+
+def test_days_follow_the_chosen_time_zone(demo_env: None, org: Any) -> None:
+    at = open_app()
+    at.selectbox(key="tz").select("Pacific/Auckland").run()
+
+    # 20 Nov 12:00 UTC is 21 Nov 01:00 in Auckland.
+    days = (date(2026, 10, 23), date(2026, 11, 21))
+    assert "23 Oct 2026 - 21 Nov 2026 (Pacific/Auckland)" in [
+        c.value for c in at.sidebar.caption
+    ]
+    assert tile_values(at) == expected_tiles(truth(org, days, "Pacific/Auckland"))
+
+
+def test_completion_anchor_counts_surveys_on_the_day_they_were_completed(
+    demo_env: None, org: Any
+) -> None:
+    at = open_app()
+    at.radio(key="anchor").set_value("completion").run()
+
+    wider = truth(org, (LAST_30_DAYS[0] - timedelta(days=7), LAST_30_DAYS[1]))
+    rows = [r for r in wider if completion_day(r) is not None]
+    rows = [r for r in rows if LAST_30_DAYS[0] <= completion_day(r) <= LAST_30_DAYS[1]]
+    assert tile_values(at) == expected_tiles(rows)
+
+
+def completion_day(row: Row) -> date | None:
+    """The completion anchor: finished surveys by completion, others by start."""
+    when = row["survey_completed"] if row["survey_status"] == "Finished" else None
+    when = when or row["conversation_start"]
+    return when.date() if isinstance(when, datetime) else None
