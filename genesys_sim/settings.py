@@ -27,6 +27,7 @@ class Limits:
     details_max_interval_days_filtered: int = 31
     details_max_result_window: int = 100_000
     details_query_cache_size: int = 64
+    details_max_ids: int = 100
     rate_limit_per_minute: int = 300
     rate_limit_window_s: float = 60.0
     token_expires_in: int = 86399

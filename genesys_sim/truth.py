@@ -10,6 +10,7 @@ JSON, so a comparison against an extraction tests the whole HTTP path.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -145,10 +146,18 @@ def _comment(answers: list[Answer]) -> str | None:
     return "\n\n".join(t for t in texts if t) or None
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def write_truth_csv(rows: Iterable[Row], path: str | Path) -> None:
     """RFC 4180 CSV in UTF-8: CRLF line ends, `YYYY-MM-DDTHH:MM:SS.mmmZ`
-    timestamps, `true`/`false`, and empty cells for missing values. Text is
-    written as generated: cells starting with `=`, `+`, `-` or `@` are kept."""
+    timestamps, `true`/`false`, and empty cells for missing values.
+
+    Text is made as safe to open in a spreadsheet as the product's own export
+    makes it: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    return, and is not a plain number, gets a leading `'` (OWASP CSV injection).
+    """
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(COLUMNS)
@@ -163,4 +172,7 @@ def _cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return wire_time(to_ms(value))
-    return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -8,23 +8,27 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import test_app_harness as harness
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
-from test_app_harness import (  # fixtures are found by name in this module
+from test_app_harness import (
     LAST_30_DAYS,
     PREVIOUS_30_DAYS,
     Row,
-    app_store,
-    demo_env,
     expected_tiles,
     finished,
     open_app,
-    org,
     tile_values,
     truth,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
+# The shared fixtures, found by pytest under these names in this module.
+app_store, demo_env, org = harness.app_store, harness.demo_env, harness.org
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("dashboard"),
+    pytest.mark.usefixtures("demo_env"),
+]
 
 
 def chart_data(at: AppTest, index: int) -> pd.DataFrame:
@@ -37,7 +41,7 @@ def share(rows: list[Row], keep: Any) -> float:
     return sum(1 for r in rows if keep(r)) / len(rows)
 
 
-def test_changes_are_against_the_previous_30_days(demo_env: None, org: Any) -> None:
+def test_changes_are_against_the_previous_30_days(org: Any) -> None:
     now, before = truth(org, LAST_30_DAYS), truth(org, PREVIOUS_30_DAYS)
     top = lambda r: r["csat_score"] >= r["csat_scale_max"] - 1  # noqa: E731
     scored_now = [r for r in finished(now) if r["csat_score"] is not None]
@@ -51,9 +55,7 @@ def test_changes_are_against_the_previous_30_days(demo_env: None, org: Any) -> N
     assert deltas[1] == f"{change:+.1f} pts"
 
 
-def test_distribution_lists_every_scale_value_with_its_count(
-    demo_env: None, org: Any
-) -> None:
+def test_distribution_lists_every_scale_value_with_its_count(org: Any) -> None:
     scores = Counter(
         r["csat_score"] for r in finished(truth(org, LAST_30_DAYS)) if r["csat_score"]
     )
@@ -64,7 +66,7 @@ def test_distribution_lists_every_scale_value_with_its_count(
     assert data["count"].tolist() == [scores[s] for s in range(1, 6)]
 
 
-def test_nps_groups_are_counted_from_the_nps_answers(demo_env: None, org: Any) -> None:
+def test_nps_groups_are_counted_from_the_nps_answers(org: Any) -> None:
     nps = [
         r["nps_score"]
         for r in finished(truth(org, LAST_30_DAYS))
@@ -82,7 +84,7 @@ def test_nps_groups_are_counted_from_the_nps_answers(demo_env: None, org: Any) -
 
 
 def test_weekly_trend_adds_up_and_marks_the_look_back_week_provisional(
-    demo_env: None, org: Any
+    org: Any,
 ) -> None:
     at = open_app()
     at.button_group(key="by").set_value("week").run()
@@ -98,9 +100,7 @@ def test_weekly_trend_adds_up_and_marks_the_look_back_week_provisional(
     assert data["state"].tolist() == ["final"] * 3 + ["provisional"] * 2
 
 
-def test_daily_trend_points_are_final_before_the_look_back_period(
-    demo_env: None,
-) -> None:
+def test_daily_trend_points_are_final_before_the_look_back_period() -> None:
     data = chart_data(open_app(), 2)
 
     days = pd.to_datetime(data["period"]).dt.date
@@ -110,7 +110,7 @@ def test_daily_trend_points_are_final_before_the_look_back_period(
     assert provisional.min() == date(2026, 11, 13)
 
 
-def test_a_filter_changes_every_tile(demo_env: None, org: Any) -> None:
+def test_a_filter_changes_every_tile(org: Any) -> None:
     at = open_app()
     at.multiselect(key="direction").select("outbound").run()
 
@@ -122,7 +122,7 @@ def test_a_filter_changes_every_tile(demo_env: None, org: Any) -> None:
     assert tile_values(at) == expected_tiles(rows)
 
 
-def test_days_follow_the_chosen_time_zone(demo_env: None, org: Any) -> None:
+def test_days_follow_the_chosen_time_zone(org: Any) -> None:
     at = open_app()
     at.selectbox(key="tz").select("Pacific/Auckland").run()
 
@@ -135,7 +135,7 @@ def test_days_follow_the_chosen_time_zone(demo_env: None, org: Any) -> None:
 
 
 def test_completion_anchor_counts_surveys_on_the_day_they_were_completed(
-    demo_env: None, org: Any
+    org: Any,
 ) -> None:
     at = open_app()
     at.radio(key="anchor").set_value("completion").run()

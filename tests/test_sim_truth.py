@@ -128,8 +128,22 @@ def test_csv_is_rfc_4180_utf8_with_exact_formats(
     assert all(STAMP.match(r["conversation_start"]) for r in by_name)
     assert {r["partial"] for r in by_name} == {"true", "false"}
     assert all(r["csat_score"] in {"", "1", "2", "3", "4", "5"} for r in by_name)
-    assert [r["comment"] for r in by_name] == [row["comment"] or "" for row in rows]
+    assert [r["comment"].removeprefix("'") for r in by_name] == [
+        row["comment"] or "" for row in rows
+    ]
     assert any("\n" in r["comment"] and '"' in r["comment"] for r in by_name)
+
+
+def test_csv_neutralises_formula_cells(tmp_path: Path) -> None:
+    base = {column: None for column in COLUMNS}
+    texts = ["=SUM(A1)", "+1 call back", "-5", "@home", "fine", "-"]
+    rows = [{**base, "survey_id": str(i), "comment": t} for i, t in enumerate(texts)]
+    path = tmp_path / "truth.csv"
+    write_truth_csv(rows, path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        written = [line["comment"] for line in csv.DictReader(handle)]
+
+    assert written == ["'=SUM(A1)", "'+1 call back", "-5", "'@home", "fine", "'-"]
 
 
 def test_bad_ranges_are_refused(org: Org) -> None:

@@ -18,12 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from genesys_sim.errors import bad_request
+from genesys_sim.errors import bad_request, not_found
 from genesys_sim.filters import FilterError
+from genesys_sim.index import is_visible
 from genesys_sim.intervals import Interval, IntervalError, parse_interval
 from genesys_sim.routes.common import (
     WireDict,
     json_body,
+    list_param,
     json_response,
     requires,
     state_of,
@@ -154,4 +156,41 @@ async def query_details(request: Request) -> Response:
     return json_response(result)
 
 
-ROUTES = [Route(DETAILS_PATH, query_details, methods=["POST"])]
+@requires(CONVERSATION_DETAIL_VIEW)
+async def conversations_by_id(request: Request) -> Response:
+    """GET /api/v2/analytics/conversations/details?id=: known, visible ones only."""
+    state = state_of(request)
+    ids = list_param(request, "id")
+    if len(ids) > state.limits.details_max_ids:
+        raise bad_request(
+            f"At most {state.limits.details_max_ids} id values may be given"
+        )
+    found = [cid for cid in ids if _visible_conversation(state, cid)]
+    conversations = [state.index.conversation_json(cid) for cid in found]
+    return json_response({"conversations": conversations} if conversations else {})
+
+
+@requires(CONVERSATION_DETAIL_VIEW)
+async def conversation_by_id(request: Request) -> Response:
+    """GET /api/v2/analytics/conversations/{conversationId}/details."""
+    state = state_of(request)
+    conversation_id = request.path_params["conversationId"]
+    if not _visible_conversation(state, conversation_id):
+        raise not_found(f"Unable to find a conversation with id {conversation_id}")
+    return json_response(state.index.conversation_json(conversation_id))
+
+
+def _visible_conversation(state: SimState, conversation_id: str) -> bool:
+    record = state.org.conversation(conversation_id)
+    return record is not None and is_visible(
+        record.division_ids, state.visible_divisions()
+    )
+
+
+ROUTES = [
+    Route(DETAILS_PATH, query_details, methods=["POST"]),
+    Route("/api/v2/analytics/conversations/details", conversations_by_id),
+    Route(
+        "/api/v2/analytics/conversations/{conversationId}/details", conversation_by_id
+    ),
+]

@@ -40,7 +40,7 @@ async def issue_token(request: Request) -> Response:
         return oauth_error(400, "unsupported grant type", "unsupported_grant_type")
     lifetime = state.limits.token_expires_in
     token = state.tokens.issue(client_id, lifetime)
-    logger.info("issued a token to the demo client, valid %ss", lifetime)
+    logger.info("issued a bearer token, valid %ss", lifetime)
     body = {"access_token": token.value, "token_type": "bearer", "expires_in": lifetime}
     return json_response(body)
 
