@@ -4,11 +4,10 @@ import streamlit as st
 
 from dashboard.boundary import error_boundary
 from dashboard.context import page_context
-from dashboard.groups import AGENTS, QUEUES, follow_drill_down, render_group
+from dashboard.groups import AGENTS, QUEUES, render_group
 from dashboard.notices import render_form_notice, render_period_notices
 
 with error_boundary("showing agents and queues"):
-    follow_drill_down()
     context = page_context()
     st.title("Agents and queues")
     render_form_notice(context.data.form)

@@ -1,5 +1,8 @@
 """The synchronous conversation details query, window by window.
 
+Which windows to read: the parts of a range the store lacks, and the look-back
+period again when late answers may still arrive, cut at UTC midnights.
+
 The sync query's `interval` selects conversations that *started* on any UTC day the
 interval touches, and its pages can repeat a conversation while data is still
 arriving (genesys-api.md, section 7). So each window keeps a conversation once, and
@@ -9,16 +12,24 @@ would pass the 100,000-result window is cut at a UTC midnight until it fits.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from csat.client import GenesysClient
 from csat.errors import BadRequestError, ExtractionError
 from csat.paging import iter_details_pages
-from csat.timerange import UtcRange, interval_param, parse_instant, split_windows
+from csat.timerange import (
+    UtcRange,
+    interval_param,
+    parse_instant,
+    split_windows,
+    subtract,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +38,7 @@ PAGE_SIZE = 100
 RESULT_WINDOW = 100_000
 UNFILTERED_MAX_DAYS = 7
 
+WindowState = Literal["complete", "provisional"]
 Filters = dict[str, list[dict[str, Any]]]
 Conversation = dict[str, Any]
 Pages = AsyncGenerator[list[Conversation], None]
@@ -139,6 +151,84 @@ class WindowReader:
                     return
                 conversations = response.get("conversations") or []
                 yield [c for c in conversations if starts_inside(c, window)]
+
+
+# Which windows to read
+
+
+@dataclass(frozen=True)
+class PlannedWindow:
+    """One window to read, how to read it, and how to record it."""
+
+    window: UtcRange
+    state: WindowState
+    by_job: bool = False
+
+
+def plan_windows(
+    wanted: UtcRange,
+    stored: Sequence[tuple[UtcRange, str]],
+    *,
+    now: datetime,
+    lookback_days: float,
+    refresh: bool,
+    window_days: float,
+) -> list[PlannedWindow]:
+    """The windows of `wanted` to read, oldest first.
+
+    A part is read unless the store holds it complete (or at all, without a
+    refresh); with a refresh the look-back period is read again whatever the store
+    holds. Nothing after `now` is read. Windows inside the look-back period are
+    recorded provisional: surveys there may still be answered.
+    """
+    if wanted.start >= now:
+        return []
+    until_now = UtcRange(wanted.start, min(wanted.end, now))
+    lookback_start = now - timedelta(days=lookback_days)
+    covered = [window for window, state in stored if state == "complete" or not refresh]
+    if refresh and lookback_start < until_now.end:
+        lookback = UtcRange(max(lookback_start, until_now.start), until_now.end)
+        covered = [part for c in covered for part in subtract(c, [lookback])]
+    planned: list[PlannedWindow] = []
+    for gap in subtract(until_now, covered):
+        for part in cut_at(gap, lookback_start):
+            state: WindowState = (
+                "provisional" if part.start >= lookback_start else "complete"
+            )
+            planned += [PlannedWindow(w, state) for w in day_windows(part, window_days)]
+    return planned
+
+
+def cut_at(window: UtcRange, instant: datetime) -> list[UtcRange]:
+    """`window`, cut in two at `instant` when it lies inside."""
+    if window.start < instant < window.end:
+        return [UtcRange(window.start, instant), UtcRange(instant, window.end)]
+    return [window]
+
+
+def day_windows(period: UtcRange, max_days: float) -> list[UtcRange]:
+    """`period` cut into windows of at most `max_days`, inner cuts at UTC midnight.
+
+    The sync query matches whole UTC days, so a cut inside a day would make both
+    neighbours read that day.
+    """
+    step = timedelta(days=max_days)
+    first_day = utc_midnight(period.start)
+    cuts = [period.start]
+    boundary = first_day + step if step >= timedelta(days=1) else period.start + step
+    while boundary < period.end:
+        cuts.append(boundary)
+        boundary += step
+    cuts.append(period.end)
+    return [UtcRange(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+
+
+def utc_midnight(instant: datetime) -> datetime:
+    """The start of the UTC day of `instant`."""
+    return datetime.combine(instant.date(), time(), tzinfo=UTC)
+
+
+# Splitting a window that is too large
 
 
 def split_at_midnight(window: UtcRange) -> tuple[UtcRange, UtcRange]:

@@ -11,14 +11,13 @@ once all of it is stored, so an interrupted run resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -35,14 +34,16 @@ from csat.dataset import (
 from csat.details import (
     Conversation,
     Filters,
+    PlannedWindow,
     WindowReader,
     evaluation_filters,
+    plan_windows,
     survey_filters,
 )
 from csat.errors import NotFoundError
 from csat.evaluations import EvaluationAnswers
 from csat.forms import FormVersionCache, ResolvedForm, form_info, resolve_form
-from csat.jobs import JobPolicy, JobRunner, Sleep, data_availability
+from csat.jobs import JobPolicy, JobRunner, Sleep, assign_jobs, data_availability
 from csat.lookups import DIVISIONS, QUEUES, USERS, WRAPUP_CODES, NameResolver
 from csat.metrics import survey_funnel
 from csat.records import evaluation_rows, interaction_row, survey_rows
@@ -51,8 +52,6 @@ from csat.surveys import Answered, AnswerFetcher, Row, SurveyAnswers
 from csat.timerange import UtcRange, local_range_to_utc, subtract
 
 logger = logging.getLogger(__name__)
-
-WindowState = Literal["complete", "provisional"]
 
 
 def _utc_now() -> datetime:
@@ -69,15 +68,6 @@ class ExtractOptions:
     job_policy: JobPolicy = field(default_factory=JobPolicy)
     sleep: Sleep = asyncio.sleep
     now: Callable[[], datetime] = _utc_now
-
-
-@dataclass(frozen=True)
-class PlannedWindow:
-    """One window to read, how to read it, and how to record it."""
-
-    window: UtcRange
-    state: WindowState
-    by_job: bool = False
 
 
 @dataclass(frozen=True)
@@ -386,96 +376,7 @@ class Extractor:
         self.progress(Progress(stage=stage, done=done, total=total, message=message))
 
 
-# Planning (pure)
-
-
-def plan_windows(
-    wanted: UtcRange,
-    stored: Sequence[tuple[UtcRange, str]],
-    *,
-    now: datetime,
-    lookback_days: float,
-    refresh: bool,
-    window_days: float,
-) -> list[PlannedWindow]:
-    """The windows of `wanted` to read, oldest first.
-
-    A part is read unless the store holds it complete (or at all, without a
-    refresh); with a refresh the look-back period is read again whatever the store
-    holds. Nothing after `now` is read. Windows inside the look-back period are
-    recorded provisional: surveys there may still be answered.
-    """
-    if wanted.start >= now:
-        return []
-    until_now = UtcRange(wanted.start, min(wanted.end, now))
-    lookback_start = now - timedelta(days=lookback_days)
-    covered = [window for window, state in stored if state == "complete" or not refresh]
-    if refresh and lookback_start < until_now.end:
-        lookback = UtcRange(max(lookback_start, until_now.start), until_now.end)
-        covered = [part for c in covered for part in subtract(c, [lookback])]
-    planned: list[PlannedWindow] = []
-    for gap in subtract(until_now, covered):
-        for part in cut_at(gap, lookback_start):
-            state: WindowState = (
-                "provisional" if part.start >= lookback_start else "complete"
-            )
-            planned += [PlannedWindow(w, state) for w in day_windows(part, window_days)]
-    return planned
-
-
-def assign_jobs(
-    plan: Sequence[PlannedWindow],
-    available: datetime,
-    job_window_days: float,
-    margin: timedelta = timedelta(days=2),
-) -> list[PlannedWindow]:
-    """Read the older part of the plan by jobs, the rest by the sync query.
-
-    A job leaves out conversations that ended after `available`, and the window
-    holding a conversation's start is the only one that keeps it; so jobs stop a
-    `margin` (the longest conversation) before `available`, on a UTC midnight.
-    """
-    until = _utc_midnight(available - margin)
-    assigned: list[PlannedWindow] = []
-    for planned in plan:
-        for part in cut_at(planned.window, until):
-            if part.end <= until:
-                windows = day_windows(part, job_window_days)
-                assigned += [PlannedWindow(w, planned.state, True) for w in windows]
-            else:
-                assigned.append(PlannedWindow(part, planned.state))
-    return assigned
-
-
-def cut_at(window: UtcRange, instant: datetime) -> list[UtcRange]:
-    """`window`, cut in two at `instant` when it lies inside."""
-    if window.start < instant < window.end:
-        return [UtcRange(window.start, instant), UtcRange(instant, window.end)]
-    return [window]
-
-
-def day_windows(period: UtcRange, max_days: float) -> list[UtcRange]:
-    """`period` cut into windows of at most `max_days`, inner cuts at UTC midnight.
-
-    The sync query matches whole UTC days, so a cut inside a day would make both
-    neighbours read that day.
-    """
-    step = timedelta(days=max_days)
-    first_day = _utc_midnight(period.start)
-    cuts = [period.start]
-    boundary = first_day + step if step >= timedelta(days=1) else period.start + step
-    while boundary < period.end:
-        cuts.append(boundary)
-        boundary += step
-    cuts.append(period.end)
-    return [UtcRange(a, b) for a, b in itertools.pairwise(cuts) if a < b]
-
-
 # Small helpers
-
-
-def _utc_midnight(instant: datetime) -> datetime:
-    return datetime.combine(instant.date(), datetime.min.time(), tzinfo=UTC)
 
 
 def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from csat.client import GenesysClient
-from csat.details import Conversation, Filters, Pages, query_body, starts_inside
+from csat.details import (
+    Conversation,
+    Filters,
+    Pages,
+    PlannedWindow,
+    cut_at,
+    day_windows,
+    query_body,
+    starts_inside,
+    utc_midnight,
+)
 from csat.errors import ExtractionError, NotFoundError
 from csat.paging import iter_cursor_pages
 from csat.timerange import UtcRange, halve, parse_instant
@@ -39,8 +49,8 @@ class JobPolicy:
 
     poll_interval_s: float = 3.0
     max_polls: int = 400
-    max_failures: int = 3
-    max_expiries: int = 3
+    max_failures: int = 6  # per window read, halves included
+    max_expiries: int = 4  # per window read
 
 
 async def data_availability(client: GenesysClient) -> datetime:
@@ -50,6 +60,30 @@ async def data_availability(client: GenesysClient) -> datetime:
     if available is None:
         raise ExtractionError("The jobs service gave no data availability date.")
     return available
+
+
+def assign_jobs(
+    plan: Sequence[PlannedWindow],
+    available: datetime,
+    job_window_days: float,
+    margin: timedelta = timedelta(days=2),
+) -> list[PlannedWindow]:
+    """Read the older part of the plan by jobs, the rest by the sync query.
+
+    A job leaves out conversations that ended after `available`, and the window
+    holding a conversation's start is the only one that keeps it; so jobs stop a
+    `margin` (the longest conversation) before `available`, on a UTC midnight.
+    """
+    until = utc_midnight(available - margin)
+    assigned: list[PlannedWindow] = []
+    for planned in plan:
+        for part in cut_at(planned.window, until):
+            if part.end <= until:
+                windows = day_windows(part, job_window_days)
+                assigned += [PlannedWindow(w, planned.state, True) for w in windows]
+            else:
+                assigned.append(PlannedWindow(part, planned.state))
+    return assigned
 
 
 class JobRunner:
@@ -72,6 +106,7 @@ class JobRunner:
 
     async def iter_pages(self, window: UtcRange) -> Pages:
         """Yield the conversations that started in `window`, each one once."""
+        self.failures = self.expiries = 0
         seen: set[str] = set()
         pending = [window]
         while pending:

@@ -7,7 +7,6 @@ Interactions page, which then lists exactly the interactions behind the row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -69,26 +68,26 @@ def render_group(rows: pd.DataFrame, kind: GroupKind, minimum: int) -> None:
             _selectable(below.drop(columns=["Rank"]), kind, "below")
 
 
-def follow_drill_down() -> None:
-    """Open Interactions when a row was chosen on this run."""
-    if st.session_state.pop(DRILL_KEY, False):
-        st.switch_page(INTERACTIONS_PAGE)
+def apply_drill_down() -> None:
+    """Set the filter a chosen row asked for, before the sidebar draws it."""
+    chosen = st.session_state.pop(DRILL_KEY, None)
+    if chosen is not None:
+        filter_key, name = chosen
+        st.session_state[filter_key] = [name]
 
 
 def _selectable(view: pd.DataFrame, kind: GroupKind, part: str) -> None:
-    key = f"{kind.filter_key}_{part}_table"
-    st.dataframe(
+    event = st.dataframe(
         view,
         hide_index=True,
         column_config=COLUMNS,
-        on_select=partial(_choose, key, kind.filter_key, view["Name"].tolist()),
+        on_select="rerun",
         selection_mode="single-row",
-        key=key,
+        key=f"{kind.filter_key}_{part}_table",
     )
-
-
-def _choose(table_key: str, filter_key: str, names: list[str]) -> None:
-    rows = st.session_state[table_key].selection.rows
+    rows = list(event.selection.rows)
     if rows:
-        st.session_state[filter_key] = [names[rows[0]]]
-        st.session_state[DRILL_KEY] = True
+        # The sidebar's widget is drawn already on this run, so the filter is set
+        # at the start of the next one (`apply_drill_down`).
+        st.session_state[DRILL_KEY] = (kind.filter_key, str(view["Name"].iloc[rows[0]]))
+        st.switch_page(INTERACTIONS_PAGE)

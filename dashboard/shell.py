@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.boundary import error_boundary
 from dashboard.context import remember_view
+from dashboard.groups import apply_drill_down
 from dashboard.loader import load_dataset, refresh
 from dashboard.org import current_org
 from dashboard.sidebar import (
@@ -51,6 +52,7 @@ def run_app() -> None:
 def render_sidebar() -> ViewState:
     """Every sidebar section, in reading order; returns the view it describes."""
     top, middle, bottom = (st.sidebar.container() for _ in range(3))
+    apply_drill_down()
     org = current_org()
     render_connection(org, top)
     # Drawn before anything is fetched, so a failing org can still be diagnosed.

@@ -1,8 +1,8 @@
 """Command line: serve the simulated org, or write its ground truth.
 
     python -m genesys_sim serve --port 8765 [--size large] [--share-429 0.05] ...
-    python -m genesys_sim truth --from 2026-11-01 --to 2026-11-30 \
-        [--tz Europe/London] --out truth.csv
+    python -m genesys_sim truth --from 2026-11-01 --to 2026-11-30 --out truth.csv
+        [--tz Europe/London] [--seed N] [--size demo|large] [--as-of ISO]
 
 Exit codes: 0 success, 2 bad arguments (argparse), 1 the server could not start.
 """
@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from genesys_sim.org import build_org
 from genesys_sim.server import SimulatorError, run_simulator
@@ -84,8 +85,10 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--job-failure", type=_share, default=0.0)
     serve.add_argument("--job-expiry", type=_share, default=0.0)
     serve.add_argument("--fault-seed", type=int, default=0)
-    serve.add_argument("--deny-permission", action="append", default=[], metavar="P")
-    serve.add_argument("--visible-division", action="append", metavar="ID")
+    serve.add_argument(
+        "--deny-permission", action="extend", nargs="+", default=[], metavar="P"
+    )
+    serve.add_argument("--visible-division", action="extend", nargs="+", metavar="ID")
 
 
 def _add_truth(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -99,7 +102,11 @@ def _add_truth(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def build_parser() -> argparse.ArgumentParser:
     """The `python -m genesys_sim` parser."""
-    parser = argparse.ArgumentParser(prog="python -m genesys_sim", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m genesys_sim",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     _add_serve(commands)
     _add_truth(commands)
@@ -163,6 +170,11 @@ def truth(args: argparse.Namespace) -> int:
     """Write the ground truth CSV of the date range."""
     if args.start > args.end:
         print("error: --from must not be after --to")
+        return 2
+    try:
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"error: unknown time zone {args.tz!r}")
         return 2
     org = build_org(org_spec(args))
     rows = ground_truth(org, args.start, args.end, args.tz)

@@ -199,3 +199,28 @@ def test_data_availability_is_read_as_utc() -> None:
             return await data_availability(client)
 
     assert asyncio.run(read()) == datetime(2026, 10, 20, 6, tzinfo=UTC)
+
+
+def test_the_failure_budget_is_per_window() -> None:
+    # One failure allowed per window: each window fails once and still completes.
+    server = FakeJobs(INSIDE, ["FAILED", "FULFILLED", "FULFILLED", "FAILED"])
+    policy = JobPolicy(max_failures=1)
+
+    async def read_two_windows() -> list[str]:
+        async with make_client(server) as client:
+            runner = JobRunner(
+                client, survey_filters("ctx"), policy=policy, sleep=no_sleep
+            )
+            found = [c async for page in runner.iter_pages(WINDOW) for c in page]
+            later = UtcRange(at(11), at(21))
+            found += [c async for page in runner.iter_pages(later) for c in page]
+        return [c["conversationId"] for c in found]
+
+    assert sorted(asyncio.run(read_two_windows())) == sorted(
+        c["conversationId"] for c in INSIDE
+    )
+    assert len(server.submitted) == 6
+
+
+async def no_sleep(_: float) -> None:
+    return None

@@ -240,6 +240,22 @@ CASES: dict[str, tuple[str, Callable[[Samples], Request]]] = {
             },
         ),
     ),
+    "conversation details by id": (
+        "AnalyticsConversationWithoutAttributes",
+        lambda s: (
+            "GET",
+            f"/api/v2/analytics/conversations/{s.surveyed_conversation}/details",
+            {},
+        ),
+    ),
+    "conversation details by ids": (
+        "AnalyticsConversationWithoutAttributesMultiGetResponse",
+        lambda s: (
+            "GET",
+            "/api/v2/analytics/conversations/details",
+            {"params": {"id": s.surveyed_conversation}},
+        ),
+    ),
     "job availability": (
         "DataAvailabilityResponse",
         lambda s: (

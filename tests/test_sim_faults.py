@@ -113,6 +113,11 @@ PERMISSIONS = [
     ("POST", DETAILS, "analytics:conversationDetail:view"),
     (
         "GET",
+        "/api/v2/analytics/conversations/details",
+        "analytics:conversationDetail:view",
+    ),
+    (
+        "GET",
         "/api/v2/analytics/conversations/details/jobs/availability",
         "analytics:conversationDetail:view",
     ),

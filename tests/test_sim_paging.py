@@ -216,3 +216,22 @@ def test_evaluation_forms_listing_and_by_id(
     assert {f["id"] for f in listing["entities"]} == copies
     form = next(f for f in sim.org.evaluation_forms if f["published"])
     assert api.get(f"/api/v2/quality/forms/evaluations/{form['id']}").json() == form
+
+
+def test_evaluations_query_fills_answers_only_on_request(
+    api: httpx.Client, sim: RunningSimulator
+) -> None:
+    finished = next(e for e in sim.org.evaluations() if e["status"] == "FINISHED")
+    agent = finished["agent"]["id"]
+    path = "/api/v2/quality/evaluations/query"
+    plain = _walk(api, path, {"agentUserId": agent, "pageSize": 100})
+    full = _walk(
+        api,
+        path,
+        {"agentUserId": agent, "expandAnswerTotalScores": "true", "pageSize": 100},
+    )
+    mine = [e for e in sim.org.evaluations() if e["agent"]["id"] == agent]
+    assert [e["id"] for e in full] == [e["id"] for e in mine]
+    assert full == mine
+    assert all("answers" not in e for e in plain)
+    assert len(plain) == len(full)

@@ -371,3 +371,15 @@ def test_conversations_carry_their_surveys(
         assert [s["surveyId"] for s in conversation["surveys"]] == list(
             record.survey_ids
         )
+
+
+def test_conversations_by_id(api: httpx.Client, sim: RunningSimulator) -> None:
+    first, second = (r.conversation_id for r in _day_records(sim)[:2])
+    one = api.get(f"/api/v2/analytics/conversations/{first}/details").json()
+    both = api.get(
+        "/api/v2/analytics/conversations/details",
+        params={"id": f"{first},nope,{second}"},
+    ).json()
+    assert one == sim.org.conversation_json(first)
+    assert [c["conversationId"] for c in both["conversations"]] == [first, second]
+    assert api.get("/api/v2/analytics/conversations/nope/details").status_code == 404

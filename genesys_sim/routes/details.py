@@ -1,4 +1,8 @@
-"""POST /api/v2/analytics/conversations/details/query (reference section 7).
+"""The sync conversation details query, and conversations by id (section 7).
+
+POST /api/v2/analytics/conversations/details/query selects and pages;
+GET /api/v2/analytics/conversations/details?id= and GET
+/api/v2/analytics/conversations/{conversationId}/details read by id.
 
 Limits, each a setting: `pageSize` at most 100 (default 25); an interval of at
 most 7 days, or 31 when any filter list is non-empty; `pageSize x pageNumber` at
@@ -25,8 +29,8 @@ from genesys_sim.intervals import Interval, IntervalError, parse_interval
 from genesys_sim.routes.common import (
     WireDict,
     json_body,
-    list_param,
     json_response,
+    list_param,
     requires,
     state_of,
 )
