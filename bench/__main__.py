@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from bench import (
@@ -46,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     scenario = Scenario.tiny() if args.quick else Scenario.full()
+    if args.rate_limit:
+        scenario = replace(scenario, rate_per_minute=args.rate_limit)
     wanted = {int(n) for n in args.only.split(",")} if args.only else None
     began = time.perf_counter()
     results = run_all(scenario, wanted)
@@ -102,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="a tiny org: seconds, not minutes"
     )
     parser.add_argument("--only", default="", help="comma-separated benchmark numbers")
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=0,
+        help="the simulator's requests a minute (default: the scenario's)",
+    )
     parser.add_argument(
         "--out", type=Path, default=ARTIFACT, help="where to write all results"
     )

@@ -34,8 +34,6 @@ from genesys_sim.org import Org
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-OVERVIEW = "pages/overview.py"
-INTERACTIONS = "pages/interactions.py"
 VIEW_DAYS = 30  # the sidebar's default preset, "Last 30 days"
 RUN_TIMEOUT_S = 600.0
 _CLEARED = (
@@ -47,6 +45,17 @@ _CLEARED = (
 )
 
 
+def page_path(title: str) -> str:
+    """The file of the dashboard page called `title`, as the app registers it."""
+    from dashboard.shell import PAGES
+
+    return next(path for path, page_title, _ in PAGES if page_title == title)
+
+
+OVERVIEW = page_path("Overview")
+INTERACTIONS = page_path("Interactions")
+
+
 @dataclass(frozen=True)
 class PageRender:
     """One page, rendered twice: from a cold process cache, then again."""
@@ -56,6 +65,10 @@ class PageRender:
     again_s: float
     exceptions: list[str]
     facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return Path(self.page).stem.replace("_", " ").capitalize()
 
 
 def dashboard_env(base_url: str, store_dir: Path) -> dict[str, str]:

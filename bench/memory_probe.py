@@ -77,7 +77,7 @@ def dashboard(spec: dict[str, Any]) -> dict[str, Any]:
     pages: dict[str, Any] = {}
     for page in (OVERVIEW, INTERACTIONS):
         render = render_page(spec["env"], page)
-        pages[page] = {
+        pages[render.title] = {
             "first_s": render.first_s,
             "again_s": render.again_s,
             "exceptions": [text[:300] for text in render.exceptions],

@@ -105,24 +105,14 @@ def _renders(result: BenchResult, cold: ColdRun, store_dir: Path) -> None:
 
 
 def _add_render(result: BenchResult, render: PageRender) -> None:
-    name = Path(render.page).stem.replace("_", " ").capitalize()
-    result.add(
-        Figure(
-            f"{name}: first render (cold cache)",
-            render.first_s,
-            "s",
-            RENDER_TARGET_S,
-            "<",
-        )
-    )
-    result.add(
-        Figure(
-            f"{name}: render again (cached)", render.again_s, "s", RENDER_TARGET_S, "<"
-        )
-    )
-    result.facts[render.page] = {**render.facts, "exceptions": render.exceptions}
+    name = render.title
+    first = f"{name}: first render (cold cache)"
+    again = f"{name}: render again (cached)"
+    result.add(Figure(first, render.first_s, "s", RENDER_TARGET_S, "<"))
+    result.add(Figure(again, render.again_s, "s", RENDER_TARGET_S, "<"))
+    result.facts[name] = {**render.facts, "exceptions": render.exceptions}
     if render.exceptions:
-        result.error = f"{render.page} raised: {render.exceptions[0][:200]}"
+        result.error = f"{name} raised: {render.exceptions[0][:200]}"
 
 
 def _reads_before(request: SentRequest, instant: datetime, org: Org) -> bool:

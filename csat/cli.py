@@ -57,6 +57,11 @@ EXIT_SERVICE = 5
 EXIT_EXTRACTION = 6
 
 EXIT_CODES_HELP = """\
+environment:
+  GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, and GENESYS_REGION or GENESYS_BASE_URL
+  name the org; with none of them set, the embedded demo org is used.
+  CSAT_STORE is the cache folder (default ~/.cache/csat-explorer).
+
 exit codes:
   0  success
   1  unexpected failure (a bug: please report it)

@@ -153,6 +153,37 @@ class WindowReader:
                 yield [c for c in conversations if starts_inside(c, window)]
 
 
+# Splitting a window that is too large
+
+
+def split_at_midnight(window: UtcRange) -> tuple[UtcRange, UtcRange]:
+    """Cut `window` at the UTC midnight nearest its middle.
+
+    The sync query matches whole UTC days, so only a cut on a day boundary makes
+    each part's result set smaller.
+    """
+    first_midnight = _next_midnight(window.start)
+    last_midnight = utc_midnight(window.end)
+    if last_midnight == window.end:
+        last_midnight -= timedelta(days=1)
+    if first_midnight > last_midnight:
+        raise ExtractionError(
+            f"More than {RESULT_WINDOW:,} conversations start on one UTC day "
+            f"({window}); the details query cannot page through them."
+        )
+    middle = window.start + window.duration / 2
+    cut = utc_midnight(middle)
+    if middle - cut >= timedelta(hours=12):
+        cut += timedelta(days=1)
+    cut = min(max(cut, first_midnight), last_midnight)
+    return UtcRange(window.start, cut), UtcRange(cut, window.end)
+
+
+def _next_midnight(instant: datetime) -> datetime:
+    midnight = utc_midnight(instant)
+    return midnight if midnight > instant else midnight + timedelta(days=1)
+
+
 # Which windows to read
 
 
@@ -226,34 +257,3 @@ def day_windows(period: UtcRange, max_days: float) -> list[UtcRange]:
 def utc_midnight(instant: datetime) -> datetime:
     """The start of the UTC day of `instant`."""
     return datetime.combine(instant.date(), time(), tzinfo=UTC)
-
-
-# Splitting a window that is too large
-
-
-def split_at_midnight(window: UtcRange) -> tuple[UtcRange, UtcRange]:
-    """Cut `window` at the UTC midnight nearest its middle.
-
-    The sync query matches whole UTC days, so only a cut on a day boundary makes
-    each part's result set smaller.
-    """
-    first_midnight = _next_midnight(window.start)
-    last_midnight = datetime.combine(window.end.date(), time(), tzinfo=UTC)
-    if last_midnight == window.end:
-        last_midnight -= timedelta(days=1)
-    if first_midnight > last_midnight:
-        raise ExtractionError(
-            f"More than {RESULT_WINDOW:,} conversations start on one UTC day "
-            f"({window}); the details query cannot page through them."
-        )
-    middle = window.start + window.duration / 2
-    cut = datetime.combine(middle.date(), time(), tzinfo=UTC)
-    if middle - cut >= timedelta(hours=12):
-        cut += timedelta(days=1)
-    cut = min(max(cut, first_midnight), last_midnight)
-    return UtcRange(window.start, cut), UtcRange(cut, window.end)
-
-
-def _next_midnight(instant: datetime) -> datetime:
-    midnight = datetime.combine(instant.date(), time(), tzinfo=UTC)
-    return midnight if midnight > instant else midnight + timedelta(days=1)

@@ -65,11 +65,13 @@ class AnswerFetcher:
         """The row with its answers applied, and its answer rows."""
         try:
             payload: dict[str, Any] = await self.client.get(self.path(row))
+            version_id = self.version_id(payload, row)
+            version = await self.versions.get(version_id, self.source)
         except NotFoundError:
+            # The response, or the form version it names, no longer exists.
             logger.warning("%s %s not found; no answers", self.source, row["survey_id"])
             self.missing.append(str(row["survey_id"]))
             return None
-        version = await self.versions.get(self.version_id(payload, row), self.source)
         return self.apply(row, payload, version)
 
     def path(self, row: Row) -> str:

@@ -117,7 +117,9 @@ def test_naive_ways_are_counted_by_the_simulator_and_match_their_formula(
         assert sample[way]["requests"] == sample[way]["client_counted"] > 0
     projection = result.facts["projection"]
     assert projection["formula_matches_sample"], projection
-    assert sample["tutorial"]["finished_answered"] == sample["ours"]["finished_answered"]
+    assert (
+        sample["tutorial"]["finished_answered"] == sample["ours"]["finished_answered"]
+    )
 
 
 @pytest.mark.slow
@@ -131,9 +133,9 @@ def test_warm_reopen_reads_the_store_and_renders_its_rows(
     reopen = result.facts["reopen"]["refresh on"]
     kinds = ("token", "forms", "details", "answers", "lookups")
     assert reopen["simulator_count"] == sum(reopen.get(k, 0) for k in kinds)
-    shown = result.facts["pages/interactions.py"]["table_rows"]
+    shown = result.facts["Interactions"]["table_rows"]
     assert shown == [observed.cold.scenario.dashboard_responses]
-    metrics = result.facts["pages/overview.py"]["metrics"]
+    metrics = result.facts["Overview"]["metrics"]
     assert metrics["Responses"] == f"{observed.cold.scenario.dashboard_responses:,d}"
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from csat.client import GenesysClient
 from csat.config import Config
-from csat.details import survey_filters
+from csat.details import PlannedWindow, survey_filters
 from csat.errors import ExtractionError
-from csat.jobs import JOBS_PATH, JobPolicy, JobRunner, data_availability
+from csat.jobs import JOBS_PATH, JobPolicy, JobRunner, assign_jobs, data_availability
 from csat.timerange import UtcRange, format_instant, parse_instant
 
 
@@ -224,3 +224,21 @@ def test_the_failure_budget_is_per_window() -> None:
 
 async def no_sleep(_: float) -> None:
     return None
+
+
+def nov(day: int, hour: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=UTC)
+
+
+def test_jobs_stop_a_margin_before_the_availability_date_on_midnight() -> None:
+    planned = [
+        PlannedWindow(UtcRange(nov(1), nov(20)), "complete"),
+        PlannedWindow(UtcRange(nov(20), nov(28)), "provisional"),
+    ]
+    assigned = assign_jobs(planned, nov(25, 6), job_window_days=31)
+    # 25th 06:00 less two days is the 23rd 06:00; jobs stop at its midnight.
+    assert [(p.window.start, p.window.end, p.state, p.by_job) for p in assigned] == [
+        (nov(1), nov(20), "complete", True),
+        (nov(20), nov(23), "provisional", True),
+        (nov(23), nov(28), "provisional", False),
+    ]
