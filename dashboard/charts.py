@@ -97,7 +97,10 @@ def trend_chart(
         ),
         tooltip=_trend_tooltip(title),
     )
-    return alt.LayerChart(layer=[band, line, points], height=300)
+    chart: alt.LayerChart = alt.LayerChart(layer=[band, line, points]).properties(
+        height=300
+    )
+    return chart
 
 
 def group_chart(view: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -119,7 +122,11 @@ def group_chart(view: pd.DataFrame, title: str) -> alt.LayerChart:
     whiskers = base.mark_rule(color="#24292f").encode(
         x="CSAT % low:Q", x2="CSAT % high:Q"
     )
-    return alt.LayerChart(layer=[bars, whiskers], height=max(120, 22 * len(view)))
+    height = max(120, 26 * len(view))
+    chart: alt.LayerChart = alt.LayerChart(layer=[bars, whiskers]).properties(
+        height=height
+    )
+    return chart
 
 
 def _trend_data(table: pd.DataFrame, value: str, low: str, high: str) -> pd.DataFrame:

@@ -39,13 +39,14 @@ class GroupKind:
     """Agents or queues: the id column, its name column and its sidebar filter."""
 
     title: str
+    noun: str
     by: str
     name: str
     filter_key: str
 
 
-AGENTS = GroupKind("Agents", "agent_id", "agent_name", "agent")
-QUEUES = GroupKind("Queues", "queue_id", "queue_name", "queue")
+AGENTS = GroupKind("Agents", "agent", "agent_id", "agent_name", "agent")
+QUEUES = GroupKind("Queues", "queue", "queue_id", "queue_name", "queue")
 
 
 def render_group(rows: pd.DataFrame, kind: GroupKind, minimum: int) -> None:
@@ -57,14 +58,15 @@ def render_group(rows: pd.DataFrame, kind: GroupKind, minimum: int) -> None:
         "Ranked by the lower bound of the CSAT % interval. Choose a row to open "
         "its interactions."
     )
-    _selectable(ranked, kind, "ranked")
-    if not ranked.empty:
+    if ranked.empty:
+        st.info(f"No {kind.noun} has {minimum} responses or more in this view.")
+    else:
+        _selectable(ranked, kind, "ranked")
         st.altair_chart(group_chart(ranked.head(CHART_ROWS), kind.title))
     if not below.empty:
-        label = (
-            f"{len(below)} {kind.title.lower()} below {minimum} responses (not ranked)"
-        )
-        with st.expander(label):
+        noun = kind.noun if len(below) == 1 else kind.title.lower()
+        label = f"{len(below)} {noun} below {minimum} responses (not ranked)"
+        with st.expander(label, expanded=ranked.empty):
             _selectable(below.drop(columns=["Rank"]), kind, "below")
 
 

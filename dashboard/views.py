@@ -16,13 +16,9 @@ from dashboard.filters import finished_mask
 Linker = Callable[[str], str | None]
 
 INTERACTION_COLUMNS = [
-    "Local time", "Agent", "Queue", "Media type", "Direction", "Duration",
-    "Wrap-up code", "Transfers", "CSAT", "NPS", "Comment", "Survey completed",
-    "Link", "Survey ID", "Conversation ID",
-]  # fmt: skip
-GROUP_COLUMNS = [
-    "Rank", "Name", "Responses", "CSAT %", "CSAT % low", "CSAT % high", "Mean",
-    "NPS", "Response rate %", "Detractors",
+    "Local time", "Agent", "Queue", "Media type", "Duration", "Wrap-up code",
+    "Transfers", "CSAT", "NPS", "Comment", "Link", "Direction",
+    "Survey completed", "Survey ID", "Conversation ID",
 ]  # fmt: skip
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -51,20 +47,20 @@ def interactions_table(frame: pd.DataFrame, tz: str, link: Linker) -> pd.DataFra
             "Agent": rows["agent_name"],
             "Queue": rows["queue_name"],
             "Media type": rows["media_type"],
-            "Direction": rows["direction"],
             "Duration": rows["duration_s"].map(format_duration),
             "Wrap-up code": rows["wrapup_name"],
             "Transfers": rows["transfer_count"].astype("Int64"),
             "CSAT": rows["csat_score"].astype("Int64"),
             "NPS": rows["nps_score"].astype("Int64"),
             "Comment": verbatim(rows),
-            "Survey completed": local_time(rows["survey_completed"], tz),
             "Link": rows["conversation_id"].map(link),
+            "Direction": rows["direction"],
+            "Survey completed": local_time(rows["survey_completed"], tz),
             "Survey ID": rows["survey_id"],
             "Conversation ID": rows["conversation_id"],
         }
     )
-    return table.reset_index(drop=True)
+    return table[INTERACTION_COLUMNS].reset_index(drop=True)
 
 
 def answers_table(answers: pd.DataFrame, survey_id: str) -> pd.DataFrame:

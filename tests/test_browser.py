@@ -38,9 +38,9 @@ STARTUP_S = 120
 LOAD_MS = 240_000
 LAST_7_DAYS = (date(2026, 11, 14), date(2026, 11, 20))
 INTERACTION_HEADERS = [
-    "Local time", "Agent", "Queue", "Media type", "Direction", "Duration",
-    "Wrap-up code", "Transfers", "CSAT", "NPS", "Comment", "Survey completed",
-    "Link", "Survey ID", "Conversation ID",
+    "Local time", "Agent", "Queue", "Media type", "Duration", "Wrap-up code",
+    "Transfers", "CSAT", "NPS", "Comment", "Link", "Direction",
+    "Survey completed", "Survey ID", "Conversation ID",
 ]  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
