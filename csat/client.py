@@ -88,7 +88,6 @@ class _Call:
     path: str
     params: dict[str, str]
     json: Any = None
-    reauthenticated: bool = False
 
     @property
     def route(self) -> str:
@@ -162,13 +161,14 @@ class GenesysClient:
     async def _attempt(self, call: _Call) -> Any:
         response = await self._send_api(call)
         if response.status_code == httpx.codes.UNAUTHORIZED:
-            if call.reauthenticated:
-                raise error_from_response(response)
             # The token expired or was revoked: one new token, the same request.
-            call.reauthenticated = True
+            # A backoff may outlast a token, so each attempt may log in again;
+            # a fresh token refused at once is an authentication error.
             self.stats.retries += 1
             logger.info("Access token refused on %s; fetching a new one", call.route)
             response = await self._send_api(call)
+            if response.status_code == httpx.codes.UNAUTHORIZED:
+                raise error_from_response(response)
         return _read_body(response)
 
     async def _send_api(self, call: _Call) -> httpx.Response:

@@ -336,6 +336,20 @@ def test_a_second_401_is_an_authentication_error() -> None:
     assert api.tokens_issued == 2
 
 
+def test_a_token_expiring_during_a_backoff_is_renewed_again() -> None:
+    refused = error_response(401, "bad.credentials", "Invalid login credentials.")
+    limited = error_response(429, "too.many.requests.retry.after", "Slow down.")
+    done = httpx.Response(200, json={"id": "s1"})
+    api = FakeGenesys(refused, limited, refused, done)
+
+    body, client, _ = run_with(api, lambda c: c.get(SURVEY_PATH))
+
+    assert body == {"id": "s1"}
+    assert len(api.api_requests()) == 4
+    assert api.tokens_issued == 3
+    assert client.stats.tokens_fetched == 3
+
+
 def test_concurrent_401s_trigger_a_single_token_fetch() -> None:
     api = FakeGenesys()
 
