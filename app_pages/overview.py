@@ -10,7 +10,12 @@ from csat.metrics import (
     trend,
 )
 from dashboard.boundary import error_boundary
-from dashboard.charts import distribution_chart, nps_chart, trend_chart
+from dashboard.charts import (
+    TREND_HEIGHT,
+    distribution_chart,
+    nps_chart,
+    trend_chart,
+)
 from dashboard.context import page_context, previous_rows
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.tiles import build_tiles, render_tiles
@@ -45,6 +50,9 @@ with error_boundary("showing the overview"):
             start=view.start,
             end=view.end,
         )
-        st.altair_chart(trend_chart(table, metric, context.provisional_day, freq))
+        st.altair_chart(
+            trend_chart(table, metric, context.provisional_day, freq),
+            height=TREND_HEIGHT,
+        )
         with st.popover("How the band is drawn", type="tertiary"):
             st.write(FORMULAS["interval"].text)

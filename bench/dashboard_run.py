@@ -45,30 +45,30 @@ _CLEARED = (
 )
 
 
+OVERVIEW = "Overview"
+INTERACTIONS = "Interactions"
+
+
 def page_path(title: str) -> str:
-    """The file of the dashboard page called `title`, as the app registers it."""
+    """The file of the dashboard page called `title`, as the app registers it.
+
+    Imported late: the dashboard's modules declare Streamlit caches, which warn
+    when imported outside a running app.
+    """
     from dashboard.shell import PAGES
 
     return next(path for path, page_title, _ in PAGES if page_title == title)
-
-
-OVERVIEW = page_path("Overview")
-INTERACTIONS = page_path("Interactions")
 
 
 @dataclass(frozen=True)
 class PageRender:
     """One page, rendered twice: from a cold process cache, then again."""
 
-    page: str
+    title: str
     first_s: float
     again_s: float
     exceptions: list[str]
     facts: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return Path(self.page).stem.replace("_", " ").capitalize()
 
 
 def dashboard_env(base_url: str, store_dir: Path) -> dict[str, str]:
@@ -143,8 +143,8 @@ def view_bounds(now: datetime) -> tuple[datetime, datetime]:
     return today - timedelta(days=VIEW_DAYS - 1), now - timedelta(hours=1)
 
 
-def render_page(env: Mapping[str, str], page: str) -> PageRender:
-    """Render `page` with an empty data cache, then again, timing each run.
+def render_page(env: Mapping[str, str], title: str) -> PageRender:
+    """Render the page `title` with an empty data cache, then again, timed.
 
     A first run, untimed, imports the pages and their libraries, as a running
     dashboard server has long done; the data cache is then cleared, so the
@@ -153,14 +153,14 @@ def render_page(env: Mapping[str, str], page: str) -> PageRender:
     with patched_environ(env):
         app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT_S)
         app.run()
-        if page != OVERVIEW:
-            app.switch_page(page)
+        if title != OVERVIEW:
+            app.switch_page(page_path(title))
             app.run()
         st.cache_data.clear()
         first = _timed_run(app)
         again = _timed_run(app)
     errors = [str(e.value) for e in app.exception] + [str(e.value) for e in app.error]
-    return PageRender(page, first, again, errors, _page_facts(app, page))
+    return PageRender(title, first, again, errors, _page_facts(app, title))
 
 
 @contextmanager
@@ -183,8 +183,8 @@ def _timed_run(app: AppTest) -> float:
     return time.perf_counter() - began
 
 
-def _page_facts(app: AppTest, page: str) -> dict[str, Any]:
-    if page == INTERACTIONS:
+def _page_facts(app: AppTest, title: str) -> dict[str, Any]:
+    if title == INTERACTIONS:
         tables = [len(frame.value) for frame in app.dataframe]
         return {"table_rows": tables}
     return {"metrics": {m.label: m.value for m in app.metric}}

@@ -75,8 +75,8 @@ def dashboard(spec: dict[str, Any]) -> dict[str, Any]:
     from bench.dashboard_run import INTERACTIONS, OVERVIEW, render_page
 
     pages: dict[str, Any] = {}
-    for page in (OVERVIEW, INTERACTIONS):
-        render = render_page(spec["env"], page)
+    for title in (OVERVIEW, INTERACTIONS):
+        render = render_page(spec["env"], title)
         pages[render.title] = {
             "first_s": render.first_s,
             "again_s": render.again_s,

@@ -34,6 +34,7 @@ from csat.errors import (
     StoreError,
     TimeZoneError,
 )
+from dashboard.text import escape_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def explain(error: CsatError) -> PlainMessage:
     for kind, build in _RULES:
         if isinstance(error, kind):
             return build(error)
-    return PlainMessage(error.message, error.hint or "Try again.")
+    return PlainMessage(escape_markdown(error.message), error.hint or "Try again.")
 
 
 def unexpected(where: str) -> PlainMessage:
@@ -71,7 +72,9 @@ def render_message(message: PlainMessage) -> None:
     """Show `message` as a plain box (markdown of our own text only)."""
     body = f"**{message.what}**\n\n{message.action}"
     if message.reference:
-        body += f"\n\nReference for Genesys support: `{message.reference}`"
+        body += (
+            f"\n\nReference for Genesys support: {escape_markdown(message.reference)}"
+        )
     show = st.error if message.severity == "error" else st.warning
     show(body, icon=":material/error:" if message.severity == "error" else None)
 
@@ -102,7 +105,8 @@ def _reference(error: CsatError) -> str:
 
 def _configuration(error: CsatError) -> PlainMessage:
     return PlainMessage(
-        f"The Genesys Cloud connection is not set up correctly: {error.message}",
+        "The Genesys Cloud connection is not set up correctly: "
+        + escape_markdown(error.message),
         f"{error.hint} Restart the dashboard after changing the settings.",
     )
 
@@ -143,10 +147,11 @@ def _rate_limit(error: CsatError) -> PlainMessage:
 
 def _form(error: CsatError) -> PlainMessage:
     candidates = getattr(error, "candidates", []) or []
-    listed = ", ".join(f'"{c}"' for c in candidates)
+    listed = ", ".join(f'"{escape_markdown(c)}"' for c in candidates)
     choose = f" Forms found: {listed}." if candidates else ""
     return PlainMessage(
-        f"The survey form that holds CSAT could not be chosen: {error.message}",
+        "The survey form that holds CSAT could not be chosen: "
+        + escape_markdown(error.message),
         "Pick the form under **Survey form** in the sidebar (survey forms are "
         "listed in Genesys Cloud under Admin > Quality > Survey Forms; there is "
         f"no separate scorecard).{choose}",
@@ -155,7 +160,7 @@ def _form(error: CsatError) -> PlainMessage:
 
 
 def _input(error: CsatError) -> PlainMessage:
-    return PlainMessage(error.message, error.hint, severity="warning")
+    return PlainMessage(escape_markdown(error.message), error.hint, severity="warning")
 
 
 def _not_found(error: CsatError) -> PlainMessage:
@@ -187,7 +192,8 @@ def _service(error: CsatError) -> PlainMessage:
 
 def _extraction(error: CsatError) -> PlainMessage:
     return PlainMessage(
-        f"A Genesys Cloud analytics job did not finish: {error.message}",
+        "A Genesys Cloud analytics job did not finish: "
+        + escape_markdown(error.message),
         f"{KEPT} Press Refresh to try again, or pick a shorter range.",
         severity="warning",
     )
@@ -195,7 +201,7 @@ def _extraction(error: CsatError) -> PlainMessage:
 
 def _store(error: CsatError) -> PlainMessage:
     return PlainMessage(
-        f"The local cache cannot be used: {error.message}",
+        "The local cache cannot be used: " + escape_markdown(error.message),
         "Check that the folder named by CSAT_STORE (default "
         "~/.cache/csat-explorer) exists, is writable and has free space.",
     )

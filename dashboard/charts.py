@@ -14,6 +14,8 @@ import pandas as pd
 GROUP_COLOURS = {"detractors": "#d1242f", "passives": "#8c959f", "promoters": "#1a7f37"}
 BAND_COLOUR = "#1f6feb"
 PROVISIONAL = "provisional"
+# Streamlit ignores the height of a layered chart unless it is given again.
+TREND_HEIGHT = 300
 FINAL = "final"
 
 TREND_METRICS: dict[str, tuple[str, str, str, str]] = {
@@ -98,7 +100,7 @@ def trend_chart(
         tooltip=_trend_tooltip(title),
     )
     chart: alt.LayerChart = alt.LayerChart(layer=[band, line, points]).properties(
-        height=300
+        height=TREND_HEIGHT
     )
     return chart
 
@@ -122,11 +124,15 @@ def group_chart(view: pd.DataFrame, title: str) -> alt.LayerChart:
     whiskers = base.mark_rule(color="#24292f").encode(
         x="CSAT % low:Q", x2="CSAT % high:Q"
     )
-    height = max(120, 26 * len(view))
     chart: alt.LayerChart = alt.LayerChart(layer=[bars, whiskers]).properties(
-        height=height
+        height=group_chart_height(len(view))
     )
     return chart
+
+
+def group_chart_height(rows: int) -> int:
+    """Pixels for `rows` bars and the axis below them (Streamlit counts both)."""
+    return 70 + 28 * rows
 
 
 def _trend_data(table: pd.DataFrame, value: str, low: str, high: str) -> pd.DataFrame:

@@ -61,4 +61,6 @@ def previous_rows(context: PageContext) -> pd.DataFrame:
 def local_day(instant: datetime | None, tz: str) -> date | None:
     if instant is None:
         return None
-    return pd.Timestamp(instant).tz_convert(tz).date()
+    stamp = pd.Timestamp(instant)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(tz).date()

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import streamlit as st
 
 from csat.errors import ConfigurationError
-from genesys_sim import Limits, OrgSpec, SimSettings, start_simulator
+from genesys_sim import (
+    Limits,
+    OrgSpec,
+    RunningSimulator,
+    SimSettings,
+    start_simulator,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,11 @@ class DemoOrg:
 
     base_url: str
     as_of: datetime | None
+    server: RunningSimulator = field(repr=False, compare=False)
+
+    def stop(self) -> None:
+        """Stop serving; the cache calls this when the entry is released."""
+        self.server.stop()
 
 
 def pinned_as_of(environ: Mapping[str, str]) -> datetime | None:
@@ -58,9 +69,13 @@ def demo_settings(as_of: datetime | None) -> SimSettings:
     )
 
 
-@st.cache_resource(show_spinner="Starting the demo org…")
+def _release(demo: DemoOrg) -> None:
+    demo.stop()
+
+
+@st.cache_resource(show_spinner="Starting the demo org…", on_release=_release)
 def start_demo_org(as_of: datetime | None) -> DemoOrg:
     """Start the simulator in a background thread; once per process and clock."""
     server = start_simulator(demo_settings(as_of))
     logger.info("Demo org serving at %s", server.base_url)
-    return DemoOrg(base_url=server.base_url, as_of=as_of)
+    return DemoOrg(base_url=server.base_url, as_of=as_of, server=server)

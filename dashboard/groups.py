@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from csat.metrics import FORMULAS, group_table
-from dashboard.charts import group_chart
+from dashboard.charts import group_chart, group_chart_height
 from dashboard.views import group_view, split_ranked
 
 INTERACTIONS_PAGE = "app_pages/interactions.py"
@@ -62,7 +62,10 @@ def render_group(rows: pd.DataFrame, kind: GroupKind, minimum: int) -> None:
         st.info(f"No {kind.noun} has {minimum} responses or more in this view.")
     else:
         _selectable(ranked, kind, "ranked")
-        st.altair_chart(group_chart(ranked.head(CHART_ROWS), kind.title))
+        top = ranked.head(CHART_ROWS)
+        st.altair_chart(
+            group_chart(top, kind.title), height=group_chart_height(len(top))
+        )
     if not below.empty:
         noun = kind.noun if len(below) == 1 else kind.title.lower()
         label = f"{len(below)} {noun} below {minimum} responses (not ranked)"

@@ -7,6 +7,7 @@ import streamlit as st
 from csat.dataset import FormInfo
 from dashboard.context import PageContext
 from dashboard.ranges import describe_range
+from dashboard.text import escape_markdown
 
 
 def render_form_notice(form: FormInfo) -> None:
@@ -16,15 +17,15 @@ def render_form_notice(form: FormInfo) -> None:
     )
     if form.source == "evaluation":
         st.warning(
-            f"Evaluation-based figures: CSAT as recorded by evaluators on the "
-            f'evaluation form (scorecard) "{form.name}", {how}. These are not '
-            "the customers' own survey answers.",
+            "Evaluation-based figures: CSAT as recorded by evaluators on the "
+            f"evaluation form (scorecard) {escape_markdown(form.name)}, {how}. "
+            "These are not the customers' own survey answers.",
             icon=":material/fact_check:",
         )
     else:
-        st.caption(f"Survey form: {form.name} ({how}).")
+        st.caption(f"Survey form: {escape_markdown(form.name)} ({how}).")
     if form.warning:
-        st.warning(form.warning)
+        st.warning(escape_markdown(form.warning))
 
 
 def render_period_notices(context: PageContext) -> bool:

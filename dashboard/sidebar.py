@@ -24,7 +24,7 @@ from dashboard.ranges import DEFAULT_PRESET, Preset, describe_range, resolve_ran
 from dashboard.state import ANCHOR_LABELS, Anchor, Filters, FormSelection
 
 AUTOMATIC = "auto"
-DEFAULT_TZ = os.environ.get("CSAT_TIMEZONE", "UTC")
+DEFAULT_TZ = "UTC"
 URL: Final = "query-params"
 FILTERS: tuple[tuple[str, str, str], ...] = (
     # (URL key, label, column of the joined frame)
@@ -76,7 +76,7 @@ def render_period(org: Org, bar: DeltaGenerator) -> tuple[date, date, str, Ancho
     bar.subheader("Period")
     zones = sorted(available_timezones())
     tz = bar.selectbox(
-        "Time zone", zones, index=zones.index(DEFAULT_TZ), key="tz", bind=URL
+        "Time zone", zones, index=zones.index(default_zone(zones)), key="tz", bind=URL
     )
     presets = [p.value for p in Preset]
     preset = bar.selectbox(
@@ -140,6 +140,12 @@ def render_refresh(bar: DeltaGenerator) -> bool:
         help="Fetch what is new in the look-back period (surveys answered late); "
         "everything already fetched is kept.",
     )
+
+
+def default_zone(zones: Sequence[str]) -> str:
+    """`CSAT_TIMEZONE` when it names a zone, else UTC."""
+    wanted = os.environ.get("CSAT_TIMEZONE", DEFAULT_TZ).strip()
+    return wanted if wanted in zones else DEFAULT_TZ
 
 
 def _range(preset: Preset, today: date, bar: DeltaGenerator) -> tuple[date, date]:

@@ -42,7 +42,7 @@ from dashboard.boundary import explain
         (
             FormSelectionError("no CSAT form", candidates=["Post-call", "NPS only"]),
             "could not be chosen",
-            '"Post-call", "NPS only"',
+            '"Post\\-call", "NPS only"',  # names escaped for Markdown
         ),
         (ServiceError("503", status=503, path="/x"), "not answering", "kept"),
         (StoreError("disk full"), "local cache", "CSAT_STORE"),

@@ -139,3 +139,17 @@ def test_the_sidebar_and_its_choices_stay_when_the_page_changes(
     assert at.title[0].value == "Comments"
     assert at.multiselect(key="media").value == ["email"]
     assert at.selectbox(key="range").value == "last-30-days"
+
+
+def test_an_evaluation_form_is_labelled_evaluation_based(demo_env: None) -> None:
+    at = open_app("comments")
+    forms = at.selectbox(key="form")
+    scorecard = next(
+        i for i, label in enumerate(forms.options) if "(evaluation form" in label
+    )
+
+    forms.select_index(scorecard).run()
+
+    assert not at.exception
+    assert at.warning[0].value.startswith("Evaluation-based figures")
+    assert "not the customers' own survey answers" in at.warning[0].value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import AS_OF, built_org
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -93,14 +95,13 @@ def wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def page(dashboard: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         tab = browser.new_page(viewport={"width": 1400, "height": 1800})
         tab.set_default_timeout(LOAD_MS)
+        expect.set_options(timeout=LOAD_MS)
         tab.goto(dashboard)
         yield tab
         browser.close()
@@ -151,24 +152,26 @@ def test_a_supervisor_session_in_a_real_browser(page: Any) -> None:
     page.get_by_text("Responses", exact=True).first.wait_for()
     settle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.get_by_text("22 Oct 2026 - 20 Nov 2026 (UTC)").is_visible()
-    assert sidebar.get_by_text("Demo data").is_visible()
+    expect(sidebar.get_by_text("22 Oct 2026 - 20 Nov 2026 (UTC)")).to_be_visible()
+    expect(sidebar.get_by_text("Demo data")).to_be_visible()
     screenshot(page, "overview")
 
     choose(page, "Date range", "Last 7 days")
-    assert sidebar.get_by_text("14 Nov 2026 - 20 Nov 2026 (UTC)").is_visible()
+    expect(sidebar.get_by_text("14 Nov 2026 - 20 Nov 2026 (UTC)")).to_be_visible()
     choose(page, "Media type", "chat")
-    assert "media=chat" in page.url
+    expect(page).to_have_url(re.compile(r"media=chat"))
 
     open_page(page, "Interactions")
     expected = expected_rows()
-    assert page.get_by_text(f"{len(expected):,d} surveyed interactions").is_visible()
+    shown = page.get_by_text(f"{len(expected):,d} surveyed interactions")
+    expect(shown).to_be_visible()
 
     grid = page.locator('[data-testid="stDataFrame"]').first
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # first row's checkbox
-    page.get_by_role("heading", name="Survey answers").wait_for()
-    assert page.get_by_role("heading", name="Handled by").is_visible()
+    expect(page.get_by_role("heading", name="Survey answers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Handled by")).to_be_visible()
+    settle(page)
     screenshot(page, "interactions")
 
     with page.expect_download() as download:
@@ -188,5 +191,5 @@ def test_a_supervisor_session_in_a_real_browser(page: Any) -> None:
         ("Data health", "data_health"),
     ]:
         open_page(page, title)
-        assert "media=chat" in page.url
+        expect(page).to_have_url(re.compile(r"media=chat"))
         screenshot(page, name)
