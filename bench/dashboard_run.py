@@ -12,9 +12,10 @@ period before it, which the Overview compares against.
 
 from __future__ import annotations
 
+import math
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -62,12 +63,12 @@ def page_path(title: str) -> str:
 
 @dataclass(frozen=True)
 class PageRender:
-    """One page, rendered twice: from a cold process cache, then again."""
+    """One page's timed runs (`again` is NaN when not repeated)."""
 
     title: str
     first_s: float
     again_s: float
-    exceptions: list[str]
+    errors: list[str]
     facts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,24 +144,38 @@ def view_bounds(now: datetime) -> tuple[datetime, datetime]:
     return today - timedelta(days=VIEW_DAYS - 1), now - timedelta(hours=1)
 
 
-def render_page(env: Mapping[str, str], title: str) -> PageRender:
-    """Render the page `title` with an empty data cache, then again, timed.
+def render_session(
+    env: Mapping[str, str],
+    *,
+    warm_up: bool = True,
+    repeat: bool = True,
+    probe: Callable[[], float] | None = None,
+) -> list[PageRender]:
+    """Open the dashboard on the Overview, then go to Interactions, timing each.
 
-    A first run, untimed, imports the pages and their libraries, as a running
-    dashboard server has long done; the data cache is then cleared, so the
-    timed run reads the store, builds the frames and draws the page.
+    With `warm_up`, a first untimed run imports the pages and their libraries,
+    as a long-running dashboard server has done, and the data cache is then
+    cleared: the Overview's timed run reads the store, builds the frames and
+    draws the page. Interactions opens as a supervisor reaches it, after the
+    Overview, with the range already cached. With `repeat` each page runs once
+    more, as on any widget change. `probe` (a memory reading) runs after each.
     """
+    renders: list[PageRender] = []
     with patched_environ(env):
         app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT_S)
-        app.run()
-        if title != OVERVIEW:
-            app.switch_page(page_path(title))
+        if warm_up:
             app.run()
-        st.cache_data.clear()
-        first = _timed_run(app)
-        again = _timed_run(app)
-    errors = [str(e.value) for e in app.exception] + [str(e.value) for e in app.error]
-    return PageRender(title, first, again, errors, _page_facts(app, title))
+            st.cache_data.clear()
+        for title in (OVERVIEW, INTERACTIONS):
+            if title != OVERVIEW:
+                app.switch_page(page_path(title))
+            first = _timed_run(app)
+            again = _timed_run(app) if repeat else math.nan
+            facts = _page_facts(app, title)
+            if probe is not None:
+                facts["peak_rss_mb"] = probe()
+            renders.append(PageRender(title, first, again, _errors(app), facts))
+    return renders
 
 
 @contextmanager
@@ -181,6 +196,11 @@ def _timed_run(app: AppTest) -> float:
     began = time.perf_counter()
     app.run()
     return time.perf_counter() - began
+
+
+def _errors(app: AppTest) -> list[str]:
+    """Exceptions raised and error boxes shown by the last run."""
+    return [str(e.value) for e in app.exception] + [str(e.value) for e in app.error]
 
 
 def _page_facts(app: AppTest, title: str) -> dict[str, Any]:

@@ -72,18 +72,19 @@ def frame(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def dashboard(spec: dict[str, Any]) -> dict[str, Any]:
-    from bench.dashboard_run import INTERACTIONS, OVERVIEW, render_page
+    from bench.dashboard_run import render_session
 
-    pages: dict[str, Any] = {}
-    for title in (OVERVIEW, INTERACTIONS):
-        render = render_page(spec["env"], title)
-        pages[render.title] = {
+    renders = render_session(
+        spec["env"], warm_up=False, repeat=False, probe=peak_rss_mb
+    )
+    pages = {
+        render.title: {
             "first_s": render.first_s,
-            "again_s": render.again_s,
-            "exceptions": [text[:300] for text in render.exceptions],
-            "peak_rss_mb": peak_rss_mb(),
+            "errors": [text[:300] for text in render.errors],
             **render.facts,
         }
+        for render in renders
+    }
     return {"pages": pages}
 
 

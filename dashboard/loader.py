@@ -114,7 +114,7 @@ def progress_fraction(progress: Progress) -> float:
 
 
 def describe(progress: Progress) -> str:
-    """One status line: the stage, and how many of how many where known."""
+    """One status line: the stage, and how many of how many, when known."""
     what = STAGES.get(progress.stage, progress.stage)
     if progress.total:
         return f"{what}: {progress.done:,d} of {progress.total:,d}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 import streamlit as st
 
+from csat.logging_setup import configure_logging
 from dashboard.boundary import error_boundary
 from dashboard.context import remember_view
 from dashboard.groups import apply_drill_down
@@ -40,7 +40,7 @@ def run_app() -> None:
         page_icon=":material/sentiment_satisfied:",
         layout="wide",
     )
-    configure_logging()
+    configure_logging(loggers=("csat", "genesys_sim", "dashboard"))
     navigation = st.navigation(
         [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES]
     )
@@ -65,13 +65,3 @@ def render_sidebar() -> ViewState:
     data = load_dataset(org, build_request(view))
     view = replace(view, filters=render_filters(data.responses, middle))
     return view
-
-
-def configure_logging() -> None:
-    """One INFO line per request from `csat`, on the server's stderr only."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs whole URLs, query strings included; csat.client logs each
-    # request once, without them.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
