@@ -15,7 +15,7 @@ from csat.metrics import FORMULAS, group_table
 from dashboard.charts import group_chart, group_chart_height
 from dashboard.views import group_view, split_ranked
 
-INTERACTIONS_PAGE = "app_pages/interactions.py"
+INTERACTIONS_PAGE = "pages/interactions.py"
 DRILL_KEY = "_drill_to_interactions"
 CHART_ROWS = 25
 

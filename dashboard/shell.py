@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -22,14 +23,15 @@ from dashboard.sidebar import (
 )
 from dashboard.state import ViewState, build_request
 
-# Not `pages/`: Streamlit runs a `pages/` folder next to the entry point as a
-# version 1 multipage app on a process's first run, skipping this sidebar.
+# Each script run happens on one thread: whether the frame is drawn is per run.
+_this_run = threading.local()
+
 PAGES = (
-    ("app_pages/overview.py", "Overview", ":material/dashboard:"),
-    ("app_pages/agents_and_queues.py", "Agents and queues", ":material/groups:"),
-    ("app_pages/interactions.py", "Interactions", ":material/forum:"),
-    ("app_pages/comments.py", "Comments", ":material/format_quote:"),
-    ("app_pages/data_health.py", "Data health", ":material/health_and_safety:"),
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/agents_and_queues.py", "Agents and queues", ":material/groups:"),
+    ("pages/interactions.py", "Interactions", ":material/forum:"),
+    ("pages/comments.py", "Comments", ":material/format_quote:"),
+    ("pages/data_health.py", "Data health", ":material/health_and_safety:"),
 )
 
 
@@ -46,7 +48,23 @@ def run_app() -> None:
     )
     with error_boundary("loading survey responses"):
         remember_view(render_sidebar())
-    navigation.run()
+    _this_run.framed = True
+    try:
+        navigation.run()
+    finally:
+        _this_run.framed = False
+
+
+def require_frame() -> None:
+    """Draw the whole app instead when Streamlit runs a page file on its own.
+
+    A `pages/` folder next to the entry point makes Streamlit run the page a new
+    session opens (a shared link, say) directly, without `app.py`; the page then
+    calls this first, which draws the sidebar and the page, and stops there.
+    """
+    if not getattr(_this_run, "framed", False):
+        run_app()
+        st.stop()
 
 
 def render_sidebar() -> ViewState:

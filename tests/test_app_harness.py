@@ -65,7 +65,7 @@ def open_app(page: str | None = None, query: dict[str, str] | None = None) -> Ap
     at.query_params.update(query or {})
     at.run()
     if page is not None:
-        at.switch_page(f"app_pages/{page}.py").run()
+        at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -134,7 +134,7 @@ def test_the_sidebar_and_its_choices_stay_when_the_page_changes(
     at = open_app()
     at.multiselect(key="media").select("email").run()
 
-    at.switch_page("app_pages/comments.py").run()
+    at.switch_page("pages/comments.py").run()
 
     assert at.title[0].value == "Comments"
     assert at.multiselect(key="media").value == ["email"]

@@ -193,3 +193,21 @@ def test_a_supervisor_session_in_a_real_browser(page: Any) -> None:
         open_page(page, title)
         expect(page).to_have_url(re.compile(r"media=chat"))
         screenshot(page, name)
+
+
+def test_a_shared_link_opens_its_page_with_the_sidebar(
+    page: Any, dashboard: str
+) -> None:
+    """A new session opening a page's link gets the sidebar and that page's view."""
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1400})
+    tab = context.new_page()
+    tab.set_default_timeout(LOAD_MS)
+    tab.goto(f"{dashboard}/comments?range=Last+7+days&media=chat")
+    tab.get_by_role("heading", name="Comments", level=1).wait_for()
+    settle(tab)
+    sidebar = tab.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("14 Nov 2026 - 20 Nov 2026 (UTC)")).to_be_visible()
+    expect(sidebar.get_by_text("Demo data")).to_be_visible()
+    expect(tab.get_by_role("heading", name="Comments", level=1)).to_have_count(1)
+    screenshot(tab, "shared_link")
+    context.close()

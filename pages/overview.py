@@ -18,8 +18,11 @@ from dashboard.charts import (
 )
 from dashboard.context import page_context, previous_rows
 from dashboard.notices import render_form_notice, render_period_notices
+from dashboard.shell import require_frame
 from dashboard.tiles import build_tiles, render_tiles
 from dashboard.trend_controls import render_trend_controls
+
+require_frame()
 
 with error_boundary("showing the overview"):
     context = page_context()

@@ -6,8 +6,11 @@ from dashboard.boundary import error_boundary
 from dashboard.context import page_context
 from dashboard.filters import search_text
 from dashboard.notices import render_form_notice, render_period_notices
+from dashboard.shell import require_frame
 from dashboard.verbatims import CARDS, render_comment_cards
 from dashboard.views import comments_table
+
+require_frame()
 
 with error_boundary("showing comments"):
     context = page_context()

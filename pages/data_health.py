@@ -12,7 +12,10 @@ from dashboard.health import (
     partial_responses,
 )
 from dashboard.notices import render_period_notices
+from dashboard.shell import require_frame
 from dashboard.text import escape_markdown
+
+require_frame()
 
 with error_boundary("showing data health"):
     context = page_context()

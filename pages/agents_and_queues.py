@@ -6,6 +6,9 @@ from dashboard.boundary import error_boundary
 from dashboard.context import page_context
 from dashboard.groups import AGENTS, QUEUES, render_group
 from dashboard.notices import render_form_notice, render_period_notices
+from dashboard.shell import require_frame
+
+require_frame()
 
 with error_boundary("showing agents and queues"):
     context = page_context()

@@ -8,7 +8,10 @@ from dashboard.context import page_context
 from dashboard.detail import render_detail, selected_survey
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.row_filters import render_row_filters
+from dashboard.shell import require_frame
 from dashboard.views import interactions_table
+
+require_frame()
 
 with error_boundary("showing interactions"):
     context = page_context()
