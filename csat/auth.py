@@ -13,6 +13,7 @@ import asyncio
 import base64
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ TOKEN_PATH = "/oauth/token"
 REFRESH_MARGIN_S = 60.0
 REFRESH_MARGIN_SHARE = 0.1  # short-lived tokens are refreshed at 90% of their life
 DEFAULT_EXPIRES_IN_S = 300.0  # if the service omits it, assume the shortest lifetime
+REMEMBERED_TOKENS = 8  # tokens known to have worked, newest last
 
 Send = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
@@ -65,6 +67,7 @@ class TokenProvider:
         self._lock = asyncio.Lock()
         self._current: Token | None = None
         self._refusal: AuthenticationError | None = None
+        self._accepted: deque[str] = deque(maxlen=REMEMBERED_TOKENS)
 
     def __repr__(self) -> str:
         return f"TokenProvider(login={self._config.login_base_url!r})"
@@ -81,6 +84,15 @@ class TokenProvider:
                 current = await self._fetch()
                 self._current = current
             return current.value
+
+    def accepted(self, token: str) -> None:
+        """Note that the API took `token`: a later 401 on it means it expired."""
+        if token not in self._accepted:
+            self._accepted.append(token)
+
+    def was_accepted(self, token: str) -> bool:
+        """Whether `token` ever worked; one refused before it ever worked is bad."""
+        return token in self._accepted
 
     def invalidate(self, token: str) -> None:
         """Forget `token` after a 401, unless another worker already replaced it."""

@@ -159,39 +159,47 @@ class GenesysClient:
             raise login.error from None
 
     async def _attempt(self, call: _Call) -> Any:
-        response = await self._send_api(call)
-        if response.status_code == httpx.codes.UNAUTHORIZED:
-            # The token expired or was revoked: one new token, the same request.
-            # A backoff may outlast a token, so each attempt may log in again;
-            # a fresh token refused at once is an authentication error.
+        response, token = await self._send_api(call)
+        renewals = 0
+        while response.status_code == httpx.codes.UNAUTHORIZED:
+            # A refused token gets one new token and the same request again. A
+            # token that had worked before expired or was revoked, perhaps while
+            # this request waited its turn: renew again. A new token refused
+            # before it ever worked is an authentication error.
+            stale = renewals == 0 or self._auth.was_accepted(token)
+            if not stale or renewals >= self.config.max_attempts:
+                raise error_from_response(response)
+            renewals += 1
             self.stats.retries += 1
             logger.info("Access token refused on %s; fetching a new one", call.route)
-            response = await self._send_api(call)
-            if response.status_code == httpx.codes.UNAUTHORIZED:
-                raise error_from_response(response)
+            response, token = await self._send_api(call)
         return _read_body(response)
 
-    async def _send_api(self, call: _Call) -> httpx.Response:
-        try:
-            token = await self._auth.token()
-        except ApiError as failure:
-            raise _LoginError(failure) from failure
-        request = self._http.build_request(
-            call.method,
-            self.config.api_base_url + call.path,
-            params=call.params or None,
-            json=call.json,
-            headers={"Authorization": f"Bearer {token}"},
-        )
+    async def _send_api(self, call: _Call) -> tuple[httpx.Response, str]:
+        # The token is taken once the limiter lets the request go, not before the
+        # wait: a pause after a 429 can outlast a token fetched ahead of it.
         async with self._limiter.slot():
+            try:
+                token = await self._auth.token()
+            except ApiError as failure:
+                raise _LoginError(failure) from failure
+            request = self._http.build_request(
+                call.method,
+                self.config.api_base_url + call.path,
+                params=call.params or None,
+                json=call.json,
+                headers={"Authorization": f"Bearer {token}"},
+            )
             response = await self._transmit(request)
 
         self._limiter.observe(response.headers)
         if response.status_code == httpx.codes.UNAUTHORIZED:
             self._auth.invalidate(token)
+        else:
+            self._auth.accepted(token)
         error = transient_error(response)
         if error is None:
-            return response
+            return response, token
         if error.retry_after and isinstance(error, RateLimitError):
             self._limiter.pause(min(error.retry_after, MAX_RETRY_AFTER_S))
         raise error

@@ -53,6 +53,7 @@ class FakeGenesys:
         self.requests: list[httpx.Request] = []
         self.tokens_issued = 0
         self.revoked: set[str] = set()
+        self.revoke_after_use: set[str] = set()
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -61,8 +62,11 @@ class FakeGenesys:
             self.tokens_issued += 1
             body = {"access_token": f"token-{self.tokens_issued}", "expires_in": 86399}
             return httpx.Response(200, json=body)
-        if request.headers["Authorization"].removeprefix("Bearer ") in self.revoked:
+        token = request.headers["Authorization"].removeprefix("Bearer ")
+        if token in self.revoked:
             return error_response(401, "bad.credentials", "Invalid login credentials.")
+        if token in self.revoke_after_use:
+            self.revoked.add(token)
         return self._next_answer()
 
     def _next_answer(self) -> httpx.Response:
@@ -348,6 +352,29 @@ def test_a_token_expiring_during_a_backoff_is_renewed_again() -> None:
     assert len(api.api_requests()) == 4
     assert api.tokens_issued == 3
     assert client.stats.tokens_fetched == 3
+
+
+def test_a_renewed_token_that_worked_and_then_expired_is_renewed_again() -> None:
+    """Two requests refused together share one new token; it works for the first
+    and is revoked before the second is resent, so the second renews once more."""
+    api = FakeGenesys()
+
+    async def scenario(client: GenesysClient) -> list[Any]:
+        await client.get("/api/v2/users/u0")
+        api.revoked.add("token-1")
+        api.revoke_after_use.add("token-2")
+        return await asyncio.gather(
+            client.get("/api/v2/users/u1"), client.get("/api/v2/users/u2")
+        )
+
+    bodies, client, _ = run_with(api, scenario, max_concurrency=2)
+    assert client.stats.tokens_fetched == 3
+
+    assert bodies == [{}, {}]
+    assert api.tokens_issued == 3
+    sent = [r.headers["Authorization"].removeprefix("Bearer ") for r in api.requests]
+    assert sent.count("token-2") == 2  # one accepted, one refused
+    assert sent[-1] == "token-3"
 
 
 def test_concurrent_401s_trigger_a_single_token_fetch() -> None:
