@@ -88,6 +88,7 @@ class _Call:
     path: str
     params: dict[str, str]
     json: Any = None
+    bulk: bool = False
 
     @property
     def route(self) -> str:
@@ -137,9 +138,16 @@ class GenesysClient:
         """Close the pooled connections."""
         await self._http.aclose()
 
-    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET `path`; list-valued parameters are sent comma-joined."""
-        return await self._run(_Call("GET", path, encode_params(params)))
+    async def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, bulk: bool = False
+    ) -> Any:
+        """GET `path`; list-valued parameters are sent comma-joined.
+
+        `bulk` marks one of many like requests (a survey's answers): it gives way
+        to every other request waiting for the rate limiter.
+        """
+        call = _Call("GET", path, encode_params(params), bulk=bulk)
+        return await self._run(call)
 
     async def post(self, path: str, json: Any) -> Any:
         """POST `json` to `path` (the same body again on every retry)."""
@@ -178,7 +186,7 @@ class GenesysClient:
     async def _send_api(self, call: _Call) -> tuple[httpx.Response, str]:
         # The token is taken once the limiter lets the request go, not before the
         # wait: a pause after a 429 can outlast a token fetched ahead of it.
-        async with self._limiter.slot():
+        async with self._limiter.slot(bulk=call.bulk):
             try:
                 token = await self._auth.token()
             except ApiError as failure:

@@ -154,7 +154,14 @@ class PaginationError(ApiError):
 
 
 class ExtractionError(CsatError):
-    """An async details job failed or expired more often than allowed."""
+    """The extraction could not deliver a window's conversations."""
+
+
+class JobsGaveUpError(ExtractionError):
+    """Async details jobs failed or expired more often than allowed for a window.
+
+    The synchronous details query can still read that window.
+    """
 
 
 class StoreError(CsatError):

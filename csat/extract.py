@@ -40,7 +40,7 @@ from csat.details import (
     plan_windows,
     survey_filters,
 )
-from csat.errors import NotFoundError
+from csat.errors import JobsGaveUpError, NotFoundError
 from csat.evaluations import EvaluationAnswers
 from csat.forms import FormVersionCache, ResolvedForm, form_info, resolve_form
 from csat.jobs import JobPolicy, JobRunner, Sleep, assign_jobs, data_availability
@@ -211,7 +211,22 @@ class Extractor:
         answers = kind.answers(self.client, self.versions)
         for done, planned in enumerate(plan):
             pages = jobs.iter_pages if planned.by_job else reader.iter_pages
-            await self._read_window(planned, pages(planned.window), resolved, answers)
+            try:
+                await self._read_window(
+                    planned, pages(planned.window), resolved, answers
+                )
+            except JobsGaveUpError as failure:
+                # What the jobs delivered is stored; the sync query reads the
+                # whole window again, and upserts keep every row once.
+                logger.warning(
+                    "%s Reading %s by the details query.", failure, planned.window
+                )
+                self.notes.append(
+                    f"{failure} {planned.window} was read by the details query."
+                )
+                await self._read_window(
+                    planned, reader.iter_pages(planned.window), resolved, answers
+                )
             self.store.record_window(
                 source=resolved.source,
                 context_id=resolved.context_id,

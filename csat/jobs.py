@@ -28,7 +28,7 @@ from csat.details import (
     starts_inside,
     utc_midnight,
 )
-from csat.errors import ExtractionError, NotFoundError
+from csat.errors import ExtractionError, JobsGaveUpError, NotFoundError
 from csat.paging import iter_cursor_pages
 from csat.timerange import UtcRange, halve, parse_instant
 
@@ -149,7 +149,7 @@ class JobRunner:
             if state not in WAITING_STATES:
                 return state
             await self.sleep(self.policy.poll_interval_s)
-        raise ExtractionError(
+        raise JobsGaveUpError(
             f"Details job {job_id} did not finish after "
             f"{self.policy.max_polls} status checks."
         )
@@ -168,7 +168,7 @@ class JobRunner:
         if state == "EXPIRED":
             self.expiries += 1
             if self.expiries > self.policy.max_expiries:
-                raise ExtractionError(
+                raise JobsGaveUpError(
                     f"Details jobs expired {self.expiries} times; giving up."
                 )
             logger.warning("Details job for %s expired; resubmitting", window)
@@ -178,11 +178,11 @@ class JobRunner:
     def _after_failure(self, window: UtcRange) -> list[UtcRange]:
         self.failures += 1
         if self.failures > self.policy.max_failures:
-            raise ExtractionError(
+            raise JobsGaveUpError(
                 f"Details jobs failed {self.failures} times; giving up."
             )
         if window.duration < 2 * SMALLEST_WINDOW:
-            raise ExtractionError(f"Details job for {window} failed.")
+            raise JobsGaveUpError(f"Details job for {window} failed.")
         logger.warning("Details job for %s failed; resubmitting in halves", window)
         return list(halve(window))
 

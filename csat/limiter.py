@@ -5,11 +5,18 @@ semaphore bounds the requests in flight, and the service's own accounting steers
 both: `inin-ratelimit-count` / `-allowed` / `-reset` on ordinary responses
 (genesys-api.md, section 12) slow the pace before the window runs out, and a 429
 pauses everyone for its `Retry-After`. So a healthy run sees few or no 429s.
+
+Bulk requests (one per survey answered) give way: a waiting ordinary request (the
+next details page, say) takes the next free slot and the next token before them,
+and bulk requests never hold the last slot. So the summary records arrive at the
+pace of the budget however many answers are queued behind them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import math
 import time
@@ -47,8 +54,8 @@ class RateLimiter:
         self.waited_s = 0.0  # total time spent held back, for the summary
         self._clock = clock
         self._sleep = sleep
-        self._semaphore = asyncio.Semaphore(max_concurrency)
-        self._lock = asyncio.Lock()
+        self._slots = _Gate(max_concurrency, reserved=1 if max_concurrency > 1 else 0)
+        self._pacing = _Gate(1)
         self._tokens = float(burst)
         self._updated = clock()
         self._blocked_until = -math.inf
@@ -71,11 +78,17 @@ class RateLimiter:
         )
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one of the concurrent slots, entered at the allowed pace."""
-        async with self._semaphore:
-            await self._take_token()
+    async def slot(self, *, bulk: bool = False) -> AsyncIterator[None]:
+        """Hold one of the concurrent slots, entered at the allowed pace.
+
+        `bulk` requests go after every waiting ordinary one.
+        """
+        await self._slots.acquire(bulk)
+        try:
+            await self._take_token(bulk)
             yield
+        finally:
+            self._slots.release()
 
     def rate(self) -> float:
         """The pace in force now, in requests per second."""
@@ -108,8 +121,9 @@ class RateLimiter:
             self._window_rate = pace
             self._window_until = self._clock() + reset
 
-    async def _take_token(self) -> None:
-        async with self._lock:
+    async def _take_token(self, bulk: bool) -> None:
+        await self._pacing.acquire(bulk)
+        try:
             await self._wait_while_paused()
             now = self._clock()
             rate = self.rate()
@@ -117,6 +131,8 @@ class RateLimiter:
             self._tokens -= 1.0
             if self._tokens < 0:
                 await self._hold(-self._tokens / rate)
+        finally:
+            self._pacing.release()
 
     async def _wait_while_paused(self) -> None:
         while (delay := self._blocked_until - self._clock()) > 0:
@@ -130,6 +146,52 @@ class RateLimiter:
         elapsed = max(0.0, now - self._updated)
         self._tokens = min(float(self.burst), self._tokens + elapsed * rate)
         self._updated = now
+
+
+class _Gate:
+    """A semaphore whose waiters are served ordinary first, then bulk, each FIFO.
+
+    Bulk holders leave `reserved` places free for ordinary requests.
+    """
+
+    def __init__(self, size: int, *, reserved: int = 0) -> None:
+        self._free = size
+        self._reserved = reserved
+        self._waiters: list[tuple[bool, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, bulk: bool) -> None:
+        if not self._waiters and self._admits(bulk):
+            self._free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (bulk, next(self._order), waiter))
+        self._wake()
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # granted as the cancellation arrived: give it back
+            raise
+
+    def release(self) -> None:
+        self._free += 1
+        self._wake()
+
+    def _admits(self, bulk: bool) -> bool:
+        return self._free > (self._reserved if bulk else 0)
+
+    def _wake(self) -> None:
+        while self._waiters:
+            bulk, _, waiter = self._waiters[0]
+            if waiter.done():  # cancelled while waiting
+                heapq.heappop(self._waiters)
+                continue
+            if not self._admits(bulk):
+                return
+            heapq.heappop(self._waiters)
+            self._free -= 1
+            waiter.set_result(None)
 
 
 def _read_budget(headers: Mapping[str, str]) -> tuple[int, int, float] | None:

@@ -64,7 +64,7 @@ class AnswerFetcher:
     async def fetch_one(self, row: Row) -> Answered | None:
         """The row with its answers applied, and its answer rows."""
         try:
-            payload: dict[str, Any] = await self.client.get(self.path(row))
+            payload: dict[str, Any] = await self.client.get(self.path(row), bulk=True)
             version_id = self.version_id(payload, row)
             version = await self.versions.get(version_id, self.source)
         except NotFoundError:

@@ -124,6 +124,22 @@ def test_failed_and_expired_jobs_are_resubmitted(
     assert differences(dataset.responses, truth(sim, request)) == []
 
 
+def test_jobs_that_keep_failing_are_replaced_by_the_details_query(
+    make_sim: MakeSim, tmp_path: Path
+) -> None:
+    sim = make_sim(small_spec(), limits=FAST, faults=Faults(job_failure_share=1.0))
+    request = ExtractRequest(
+        start=date(2026, 11, 15), end=date(2026, 11, 19), lookback_days=0
+    )
+    transport = RecordingTransport()
+    dataset = extract(sim, tmp_path, request, transport=transport, jobs_after_days=1)
+    paths = [r.url.path for r in transport.requests if r.method == "POST"]
+    assert any(p.endswith("/details/jobs") for p in paths)
+    assert any(p.endswith("/details/query") for p in paths)
+    assert differences(dataset.responses, truth(sim, request)) == []
+    assert any("read by the details query" in note for note in dataset.health.notes)
+
+
 def test_a_crash_mid_run_resumes_without_reading_a_survey_twice(
     make_sim: MakeSim, tmp_path: Path
 ) -> None:

@@ -183,3 +183,75 @@ def test_from_config_uses_the_configured_budget() -> None:
 
     assert rate.rate() == pytest.approx(1.5)
     assert rate.max_concurrency == 2
+
+
+def test_an_ordinary_request_goes_before_queued_bulk_ones() -> None:
+    clock = FakeClock()
+    rate = limiter(clock, per_minute=60.0, concurrency=4, burst=1)
+    entered: dict[str, float] = {}
+
+    async def request(name: str, bulk: bool) -> None:
+        async with rate.slot(bulk=bulk):
+            entered[name] = clock()
+
+    async def main() -> float:
+        bulk = [asyncio.create_task(request(f"b{n}", True)) for n in range(10)]
+        while clock() < 3.0:  # bulk requests go one a second, seven still queued
+            await asyncio.sleep(0)
+        submitted = clock()
+        await asyncio.gather(request("page", False), *bulk)
+        return submitted
+
+    submitted = asyncio.run(main())
+
+    # At most the rest of the current holder's second, then its own.
+    assert entered["page"] - submitted <= 2.0
+    assert max(entered.values()) == pytest.approx(10.0)  # the pace holds
+
+
+def test_bulk_requests_leave_one_slot_free_for_others() -> None:
+    clock = FakeClock()
+    rate = limiter(clock, per_minute=60_000.0, concurrency=3, burst=100)
+    bulk_in_flight = 0
+    peak = 0
+
+    async def bulk_request() -> None:
+        nonlocal bulk_in_flight, peak
+        async with rate.slot(bulk=True):
+            bulk_in_flight += 1
+            peak = max(peak, bulk_in_flight)
+            for _ in range(3):
+                await asyncio.sleep(0)
+            bulk_in_flight -= 1
+
+    async def main() -> None:
+        await asyncio.gather(*(bulk_request() for _ in range(10)))
+
+    asyncio.run(main())
+
+    assert peak == 2
+
+
+def test_a_cancelled_waiter_gives_its_place_to_the_next() -> None:
+    clock = FakeClock()
+    rate = limiter(clock, per_minute=60_000.0, concurrency=1, burst=100)
+    entered: list[str] = []
+
+    async def request(name: str) -> None:
+        async with rate.slot():
+            entered.append(name)
+            for _ in range(3):
+                await asyncio.sleep(0)
+
+    async def main() -> None:
+        first = asyncio.create_task(request("first"))
+        await asyncio.sleep(0)
+        doomed = asyncio.create_task(request("doomed"))
+        last = asyncio.create_task(request("last"))
+        await asyncio.sleep(0)
+        doomed.cancel()
+        await asyncio.gather(first, last)
+
+    asyncio.run(main())
+
+    assert entered == ["first", "last"]
