@@ -68,11 +68,17 @@ def not_found(message: str) -> ApiError:
     return ApiError(404, message, "not.found")
 
 
-def missing_permission(permission: str) -> ApiError:
-    """A 403 naming the one permission the request lacks."""
+def missing_permission(*permissions: str) -> ApiError:
+    """A 403 naming the permission the request lacks, or the ones any of which do."""
+    if len(permissions) > 1:
+        message = (
+            "Unable to perform the requested action. You must have at least one "
+            f"of the following permissions assigned: [{', '.join(permissions)}]"
+        )
+        return ApiError(403, message, "missing.any.permissions")
     message = (
         "Unable to perform the requested action. You are missing the following "
-        f"permission(s): [{permission}]"
+        f"permission(s): [{permissions[0]}]"
     )
     return ApiError(403, message, "missing.permissions")
 

@@ -190,6 +190,14 @@ def test_a_body_that_is_not_a_json_object_is_400(api: httpx.Client) -> None:
     _error(api.post(DETAILS, json=[1, 2]), 400, "bad.request")
 
 
+def test_a_body_that_is_not_json_is_415(api: httpx.Client) -> None:
+    form = {"interval": "2026-11-18T00:00:00Z/2026-11-19T00:00:00Z"}
+    _error(api.post(DETAILS, data=form), 415, "unsupported.media.type")
+    charset = {"Content-Type": "application/json; charset=utf-8"}
+    assert api.post(DETAILS, content=b'{"interval": "%s"}' % form["interval"].encode(),
+                    headers=charset).status_code == 200  # fmt: skip
+
+
 def test_evaluations_query_needs_an_anchor(api: httpx.Client) -> None:
     _error(
         api.get("/api/v2/quality/evaluations/query", params={"queueId": "q"}),

@@ -110,12 +110,6 @@ PERMISSIONS = [
     ("GET", "/api/v2/quality/publishedforms/surveys", "quality:surveyForm:view"),
     ("GET", "/api/v2/quality/surveys/any-id", "quality:survey:view"),
     ("GET", "/api/v2/quality/conversations/any-id/surveys", "quality:survey:view"),
-    ("POST", DETAILS, "analytics:conversationDetail:view"),
-    (
-        "GET",
-        "/api/v2/analytics/conversations/details",
-        "analytics:conversationDetail:view",
-    ),
     (
         "GET",
         "/api/v2/analytics/conversations/details/jobs/availability",
@@ -145,6 +139,33 @@ def test_a_denied_permission_gives_403_naming_it(
     assert body["message"] == (
         "Unable to perform the requested action. You are missing the following "
         f"permission(s): [{permission}]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", DETAILS), ("GET", "/api/v2/analytics/conversations/details")],
+)
+def test_the_details_query_needs_either_detail_permission(
+    make_sim: MakeSim, connect: Connect, method: str, path: str
+) -> None:
+    sim = make_sim()
+    client = connect(sim)
+    body = {"interval": "2026-11-18T00:00:00Z/2026-11-19T00:00:00Z"}
+    both = [
+        "analytics:conversationDetail:view",
+        "analytics:agentConversationDetail:view",
+    ]
+    for held in both:
+        sim.faults.deny_permissions = set(both) - {held}
+        assert client.request(method, path, json=body).status_code == 200
+    sim.faults.deny_permissions = set(both)
+    response = client.request(method, path, json=body)
+    assert response.status_code == 403
+    assert response.json()["code"] == "missing.any.permissions"
+    assert response.json()["message"] == (
+        "Unable to perform the requested action. You must have at least one of "
+        f"the following permissions assigned: [{', '.join(both)}]"
     )
 
 

@@ -117,9 +117,57 @@ def test_lookup_listings_and_by_id(
     api: httpx.Client, sim: RunningSimulator, path: str, attribute: str
 ) -> None:
     expected = getattr(sim.org, attribute)
-    assert _walk(api, path, {"pageSize": 2}) == expected
+    walked = _walk(api, path, {"pageSize": 2})
+    assert sorted(walked, key=lambda e: e["id"]) == sorted(
+        expected, key=lambda e: e["id"]
+    )
     assert api.get(f"{path}/{expected[-1]['id']}").json() == expected[-1]
     assert api.get(f"{path}/no-such-id").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "attribute", "params", "key", "descending"),
+    [
+        ("/api/v2/routing/queues", "queues", {}, "name", False),
+        ("/api/v2/routing/queues", "queues", {"sortOrder": "desc"}, "name", True),
+        ("/api/v2/routing/wrapupcodes", "wrapup_codes", {}, "name", False),
+        (
+            "/api/v2/routing/wrapupcodes",
+            "wrapup_codes",
+            {"sortBy": "id", "sortOrder": "descending"},
+            "id",
+            True,
+        ),
+    ],
+)
+def test_queue_and_wrapup_listings_are_sorted(
+    api: httpx.Client,
+    sim: RunningSimulator,
+    path: str,
+    attribute: str,
+    params: dict[str, str],
+    key: str,
+    descending: bool,
+) -> None:
+    names = [e[key].casefold() for e in getattr(sim.org, attribute)]
+    walked = _walk(api, path, {"pageSize": 3, **params})
+    assert [e[key].casefold() for e in walked] == sorted(names, reverse=descending)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v2/routing/queues", {"sortOrder": "descending"}),
+        ("/api/v2/routing/wrapupcodes", {"sortOrder": "desc"}),
+        ("/api/v2/routing/wrapupcodes", {"sortBy": "colour"}),
+    ],
+)
+def test_unknown_sort_parameters_are_400(
+    api: httpx.Client, path: str, params: dict[str, str]
+) -> None:
+    response = api.get(path, params=params)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid.value"
 
 
 def test_queues_by_name_and_division(api: httpx.Client, sim: RunningSimulator) -> None:

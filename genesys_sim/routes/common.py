@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from genesys_sim.errors import bad_request, missing_permission
+from genesys_sim.errors import ApiError, bad_request, missing_permission
 from genesys_sim.state import SimState
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -40,7 +40,7 @@ def requires(*permissions: str) -> Callable[[Endpoint], Endpoint]:
         async def guarded(request: Request) -> Response:
             denied = state_of(request).faults.deny_permissions
             if permissions and all(name in denied for name in permissions):
-                raise missing_permission(permissions[0])
+                raise missing_permission(*permissions)
             return await endpoint(request)
 
         return guarded
@@ -54,7 +54,12 @@ def json_response(body: object, status_code: int = 200) -> JSONResponse:
 
 
 async def json_body(request: Request) -> WireDict:
-    """The request body as a JSON object, or a 400."""
+    """The request body as a JSON object; a 415 for another content type, or a 400."""
+    content_type = request.headers.get("content-type", "application/json")
+    if content_type.partition(";")[0].strip().casefold() != "application/json":
+        raise ApiError(
+            415, f"Unsupported content type: {content_type}", "unsupported.media.type"
+        )
     try:
         body = json.loads(await request.body() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

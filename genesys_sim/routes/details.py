@@ -44,6 +44,7 @@ from genesys_sim.settings import Limits
 from genesys_sim.state import SimState
 
 CONVERSATION_DETAIL_VIEW = "analytics:conversationDetail:view"
+AGENT_CONVERSATION_DETAIL_VIEW = "analytics:agentConversationDetail:view"
 DETAILS_PATH = "/api/v2/analytics/conversations/details/query"
 
 
@@ -142,7 +143,7 @@ def matching_ids(
     return ids
 
 
-@requires(CONVERSATION_DETAIL_VIEW)
+@requires(CONVERSATION_DETAIL_VIEW, AGENT_CONVERSATION_DETAIL_VIEW)
 async def query_details(request: Request) -> Response:
     """One page of conversations and the total number of hits."""
     state = state_of(request)
@@ -160,7 +161,7 @@ async def query_details(request: Request) -> Response:
     return json_response(result)
 
 
-@requires(CONVERSATION_DETAIL_VIEW)
+@requires(CONVERSATION_DETAIL_VIEW, AGENT_CONVERSATION_DETAIL_VIEW)
 async def conversations_by_id(request: Request) -> Response:
     """GET /api/v2/analytics/conversations/details?id=: known, visible ones only."""
     state = state_of(request)
@@ -174,7 +175,7 @@ async def conversations_by_id(request: Request) -> Response:
     return json_response({"conversations": conversations} if conversations else {})
 
 
-@requires(CONVERSATION_DETAIL_VIEW)
+@requires(CONVERSATION_DETAIL_VIEW, AGENT_CONVERSATION_DETAIL_VIEW)
 async def conversation_by_id(request: Request) -> Response:
     """GET /api/v2/analytics/conversations/{conversationId}/details."""
     state = state_of(request)

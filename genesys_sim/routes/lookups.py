@@ -10,6 +10,7 @@ need no permission.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -74,11 +75,37 @@ def _division_filter(request: Request, items: list[WireDict]) -> list[WireDict]:
     ]
 
 
+@dataclass(frozen=True)
+class Sorting:
+    """A listing's sort parameters: `sortBy` keys and the two `sortOrder` words."""
+
+    orders: tuple[str, str]  # ascending first
+    keys: tuple[str, ...] = ("name",)  # the default first; () means no `sortBy`
+
+    def apply(self, request: Request, items: list[WireDict]) -> list[WireDict]:
+        order = request.query_params.get("sortOrder") or self.orders[0]
+        key = request.query_params.get("sortBy") or self.keys[0]
+        if order not in self.orders:
+            raise bad_request(f"Invalid sortOrder: {order}", "invalid.value")
+        if key not in self.keys:
+            raise bad_request(f"Invalid sortBy: {key}", "invalid.value")
+        return sorted(
+            items,
+            key=lambda item: str(item.get(key) or "").casefold(),
+            reverse=order == self.orders[1],
+        )
+
+
+QUEUE_SORTING = Sorting(orders=("asc", "desc"))
+WRAPUP_SORTING = Sorting(orders=("ascending", "descending"), keys=("name", "id"))
+
+
 def entity_routes(
     path: str,
     noun: str,
     entities: Callable[[Org], Sequence[WireDict]],
     permission: str | None,
+    sorting: Sorting | None = None,
 ) -> list[Route]:
     """A listing (by id, name, division) and a by-id route for one kind of entity."""
 
@@ -87,6 +114,8 @@ def entity_routes(
         items = _division_filter(
             request, by_name(items, request.query_params.get("name"))
         )
+        if sorting is not None:
+            items = sorting.apply(request, items)
         return json_response(listing(request, items, page_request(request)))
 
     async def get_entity(request: Request) -> Response:
@@ -113,13 +142,18 @@ ROUTES = [
     Route("/api/v2/users", list_users),
     Route("/api/v2/users/{userId}", get_user),
     *entity_routes(
-        "/api/v2/routing/queues", "queue", lambda o: o.queues, "routing:queue:view"
+        "/api/v2/routing/queues",
+        "queue",
+        lambda o: o.queues,
+        "routing:queue:view",
+        QUEUE_SORTING,
     ),
     *entity_routes(
         "/api/v2/routing/wrapupcodes",
         "wrap-up code",
         lambda o: o.wrapup_codes,
         "routing:wrapupCode:view",
+        WRAPUP_SORTING,
     ),
     *entity_routes(
         "/api/v2/authorization/divisions", "division", lambda o: o.divisions, None
