@@ -199,6 +199,13 @@ class Extractor:
     async def _read_windows(
         self, plan: Sequence[PlannedWindow], resolved: ResolvedForm, now: datetime
     ) -> None:
+        """Page through every window, fetching answers while paging goes on.
+
+        Paging does not wait for the answers of earlier windows (and the limiter
+        lets details pages past queued answers), so the summary records of the
+        whole range come in first. A window is recorded once its answers are
+        stored too, so an interrupted run reads it again.
+        """
         kind = _SOURCES[resolved.source]
         filters = kind.filters(resolved.context_id)
         reader = WindowReader(self.client, filters)
@@ -209,55 +216,86 @@ class Extractor:
             sleep=self.options.sleep,
         )
         answers = kind.answers(self.client, self.versions)
-        for done, planned in enumerate(plan):
-            pages = jobs.iter_pages if planned.by_job else reader.iter_pages
-            try:
-                await self._read_window(
-                    planned, pages(planned.window), resolved, answers
-                )
-            except JobsGaveUpError as failure:
-                # What the jobs delivered is stored; the sync query reads the
-                # whole window again, and upserts keep every row once.
-                logger.warning(
-                    "%s Reading %s by the details query.", failure, planned.window
-                )
-                self.notes.append(
-                    f"{failure} {planned.window} was read by the details query."
-                )
-                await self._read_window(
-                    planned, reader.iter_pages(planned.window), resolved, answers
-                )
-            self.store.record_window(
-                source=resolved.source,
-                context_id=resolved.context_id,
-                window=planned.window,
-                state=planned.state,
-                fetched_at=now,
-            )
-            self._report("conversations", done + 1, len(plan), _window_note(planned))
-        if answers.missing:
-            self.notes.append(f"{len(answers.missing)} responses no longer exist")
-
-    async def _read_window(
-        self,
-        planned: PlannedWindow,
-        pages: AsyncGenerator[list[Conversation], None],
-        resolved: ResolvedForm,
-        answers: AnswerFetcher,
-    ) -> None:
-        """Store a window page by page; answers are fetched while paging goes on."""
+        closed = [0]
         try:
-            async with asyncio.TaskGroup() as group, aclosing(pages) as stream:
-                async for conversations in stream:
-                    rows = await self._page_rows(conversations, resolved)
-                    self._store_page(conversations, rows)
-                    pending = [row for row in rows if answers.wants(row)]
-                    if pending:
-                        group.create_task(self._store_answers(answers, pending))
+            async with asyncio.TaskGroup() as group:
+                for planned in plan:
+                    pages = jobs.iter_pages if planned.by_job else reader.iter_pages
+                    fetching: list[asyncio.Task[None]] = []
+                    try:
+                        await self._read_pages(
+                            pages(planned.window), resolved, answers, group, fetching
+                        )
+                    except JobsGaveUpError as failure:
+                        # What the jobs delivered is stored; the sync query reads
+                        # the whole window again, and upserts keep each row once.
+                        logger.warning(
+                            "%s Reading %s by the details query.",
+                            failure,
+                            planned.window,
+                        )
+                        self.notes.append(
+                            f"{failure} {planned.window} was read by the details query."
+                        )
+                        await self._read_pages(
+                            reader.iter_pages(planned.window),
+                            resolved,
+                            answers,
+                            group,
+                            fetching,
+                        )
+                    group.create_task(
+                        self._close_window(
+                            planned, fetching, resolved, now, closed, len(plan)
+                        )
+                    )
         except BaseExceptionGroup as failures:
             # Callers handle the csat error tree, not the task group's wrapper.
             raise first_error(failures) from None
+        if answers.missing:
+            self.notes.append(f"{len(answers.missing)} responses no longer exist")
+
+    async def _read_pages(
+        self,
+        pages: AsyncGenerator[list[Conversation], None],
+        resolved: ResolvedForm,
+        answers: AnswerFetcher,
+        group: asyncio.TaskGroup,
+        fetching: list[asyncio.Task[None]],
+    ) -> None:
+        """Store a window's pages; `fetching` gets the tasks fetching answers."""
+        async with aclosing(pages) as stream:
+            async for conversations in stream:
+                rows = await self._page_rows(conversations, resolved)
+                self._store_page(conversations, rows)
+                pending = [row for row in rows if answers.wants(row)]
+                if pending:
+                    fetching.append(
+                        group.create_task(self._store_answers(answers, pending))
+                    )
+
+    async def _close_window(
+        self,
+        planned: PlannedWindow,
+        fetching: list[asyncio.Task[None]],
+        resolved: ResolvedForm,
+        now: datetime,
+        closed: list[int],
+        total: int,
+    ) -> None:
+        """Record the window once every answer of it is stored."""
+        for task in fetching:
+            await task
+        self.store.record_window(
+            source=resolved.source,
+            context_id=resolved.context_id,
+            window=planned.window,
+            state=planned.state,
+            fetched_at=now,
+        )
         logger.info("Window %s stored (%s)", planned.window, planned.state)
+        closed[0] += 1
+        self._report("conversations", closed[0], total, _window_note(planned))
 
     async def _page_rows(
         self, conversations: list[Conversation], resolved: ResolvedForm
@@ -417,7 +455,8 @@ def _ids(frame: pd.DataFrame, *columns: str) -> set[str]:
     for column in columns:
         if column not in frame.columns:
             continue
-        for value in frame[column].dropna():
+        # Split each distinct value once: a month repeats the same few ids.
+        for value in frame[column].dropna().unique():
             found.update(part for part in str(value).split(";") if part)
     return found
 
@@ -426,8 +465,8 @@ def _solo_divisions(frame: pd.DataFrame) -> set[str]:
     """Divisions that are the only division of some conversation in `frame`."""
     if "division_ids" not in frame.columns:
         return set()
-    values = frame["division_ids"].dropna().astype(str)
-    return {value for value in values if value and ";" not in value}
+    values = frame["division_ids"].dropna().unique()
+    return {str(value) for value in values if value and ";" not in str(value)}
 
 
 def _left_out(frame: pd.DataFrame) -> dict[str, int]:
