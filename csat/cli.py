@@ -70,8 +70,10 @@ exit codes:
   4  a permission is missing from the OAuth client's role (named in the message)
   5  rate limit or service failure that outlasted the retries
   6  extraction failed (async jobs, local store)
+  130  interrupted (Ctrl-C); what was fetched is kept, the same command resumes
 """
 
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
 SOURCES: dict[str, Source] = {"surveys": "survey", "evaluations": "evaluation"}
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 # The demo org is local, so its budget is not the real 300 a minute.
@@ -91,6 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CsatError as error:
         report_error(error, sys.stderr)
         return exit_code(error)
+    except KeyboardInterrupt:
+        print(
+            "\ninterrupted: what was fetched is kept in the local store; run the "
+            "same command again to resume.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return code
 
 

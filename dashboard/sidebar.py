@@ -18,6 +18,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from csat.dataset import FormChoice, Source
+from csat.errors import CsatError
+from dashboard.boundary import explain
 from dashboard.filters import filter_options
 from dashboard.org import Org, check_connection, form_choices
 from dashboard.ranges import DEFAULT_PRESET, Preset, describe_range, resolve_range
@@ -54,7 +56,13 @@ def render_connection_check(org: Org, bar: DeltaGenerator) -> None:
     """A button that logs in and names any missing OAuth permission."""
     if not bar.button("Check connection", icon=":material/network_check:"):
         return
-    report = check_connection(org.key, org)
+    try:
+        report = check_connection(org.key, org)
+    except CsatError as error:
+        # Said here, beside the button; the rest of the sidebar still draws.
+        message = explain(error)
+        bar.error(f"**{message.what}**\n\n{message.action}")
+        return
     if report.ok:
         bar.success(f"Connected; all {len(report.checked)} permissions granted.")
         return
@@ -155,10 +163,11 @@ def _range(preset: Preset, today: date, bar: DeltaGenerator) -> tuple[date, date
     picked = bar.date_input(
         "From - to", value=default, max_value=today, key="dates", bind=URL
     )
-    days = tuple(picked) if isinstance(picked, Sequence) else (picked,)
-    if len(days) == 2 and days[0] is not None and days[1] is not None:
-        return resolve_range(preset, today, (days[0], days[1]))
-    return default
+    days = [d for d in (picked if isinstance(picked, Sequence) else (picked,)) if d]
+    if not days:
+        return default
+    # One date (a one-day range in a link, or the first click of two) is that day.
+    return resolve_range(preset, today, (days[0], days[-1]))
 
 
 def _multiselect(label: str, key: str, options: list[str]) -> tuple[str, ...]:

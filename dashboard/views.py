@@ -158,12 +158,17 @@ def _answer_text(row: pd.Series) -> str:
         return "Not shown (hidden by the form)"
     if bool(row.get("marked_na")):
         return "N/A (chosen by the customer)"
-    for column in ("free_text", "answer_text"):
-        value = row.get(column)
-        if isinstance(value, str) and value:
-            return _with_score(value, row) if column == "answer_text" else value
+    answer = row.get("answer_text")
+    if isinstance(answer, str) and answer:
+        return _with_score(answer, row)
+    # An NPS answer may carry the customer's follow-up comment: show both.
     nps = row.get("nps_score")
-    return "" if nps is None or pd.isna(nps) else str(int(nps))
+    text = row.get("free_text")
+    parts = [
+        *([] if nps is None or pd.isna(nps) else [str(int(nps))]),
+        *([text] if isinstance(text, str) and text else []),
+    ]
+    return " · ".join(parts)
 
 
 def _with_score(text: str, row: pd.Series) -> str:

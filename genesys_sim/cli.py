@@ -52,6 +52,16 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return port
+
+
 def _share(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -67,7 +77,7 @@ def _add_org_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="serve the simulated org over HTTP")
-    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument("--port", type=_port, default=8765, help="0 picks a free port")
     serve.add_argument("--host", default="127.0.0.1")
     _add_org_options(serve)
     serve.add_argument("--rate-limit", type=int, help="requests per minute per token")
@@ -176,9 +186,16 @@ def truth(args: argparse.Namespace) -> int:
     except (ZoneInfoNotFoundError, ValueError):
         print(f"error: unknown time zone {args.tz!r}")
         return 2
+    if not args.out.parent.is_dir():
+        print(f"error: no folder {str(args.out.parent)!r} to write {args.out.name} in")
+        return 2
     org = build_org(org_spec(args))
     rows = ground_truth(org, args.start, args.end, args.tz)
-    write_truth_csv(rows, args.out)
+    try:
+        write_truth_csv(rows, args.out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror}")
+        return 2
     print(f"Wrote {len(rows)} surveys to {args.out}")
     return 0
 

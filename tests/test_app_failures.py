@@ -77,6 +77,13 @@ def test_wrong_credentials_say_which_settings_to_check(
     assert "GENESYS_CLIENT_SECRET" in text
     assert "not-the-secret" not in text
 
+    next(b for b in at.button if b.label == "Check connection").click().run()
+
+    assert not at.exception
+    checked = " ".join(e.value for e in at.sidebar.error)
+    assert "refused the OAuth client's credentials" in checked
+    assert at.sidebar.selectbox(key="range").value == "last-30-days"  # still drawn
+
 
 def test_a_missing_permission_is_named_by_the_page_and_the_check(
     configure: Configure, make_sim: Any

@@ -236,26 +236,31 @@ def test_comments_put_detractors_first_then_low_csat() -> None:
 def test_answers_spell_out_na_and_keep_form_order() -> None:
     answers = pd.DataFrame(
         {
-            "survey_id": ["s", "s", "s", "s", "t"],
-            "question_group": ["G"] * 5,
-            "question_text": ["Satisfied?", "Recommend?", "Why?", "Hidden", "Other"],
-            "answer_text": ["Very satisfied", None, None, None, "x"],
-            "score": [5, None, None, None, 1],
-            "nps_score": [None, 9, None, None, None],
-            "free_text": [None, None, "Fast", None, None],
-            "marked_na": [False, False, False, True, False],
-            "system_marked_na": [False, False, False, True, False],
+            "survey_id": ["s", "s", "s", "s", "s", "t"],
+            "question_group": ["G"] * 6,
+            "question_text": [
+                "Satisfied?", "Recommend?", "Why?", "Hidden", "Again?", "Other",
+            ],
+            "answer_text": ["Very satisfied", None, None, None, None, "x"],
+            "score": [5, None, None, None, None, 1],
+            "nps_score": [None, 9, None, None, 0, None],
+            "free_text": [None, "Quick", "Fast", None, None, None],
+            "marked_na": [False, False, False, True, False, False],
+            "system_marked_na": [False, False, False, True, False, False],
         }
-    )
+    )  # fmt: skip
 
     table = answers_table(answers, "s")
 
-    assert table["Question"].tolist() == ["Satisfied?", "Recommend?", "Why?", "Hidden"]
+    assert table["Question"].tolist() == [
+        "Satisfied?", "Recommend?", "Why?", "Hidden", "Again?",
+    ]  # fmt: skip
     assert table["Answer"].tolist() == [
         "Very satisfied (5)",
-        "9",
+        "9 · Quick",
         "Fast",
         "Not shown (hidden by the form)",
+        "0",
     ]
 
 

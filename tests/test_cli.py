@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import os
+import signal
+import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import built_org, small_spec
+from conftest import CLIENT_ID, CLIENT_SECRET, built_org, small_spec
 from test_extract_faults import FAST
 
 from csat import cli
@@ -269,3 +274,39 @@ def test_forms_lists_the_demo_forms(
     lines = {line.split("\t")[0]: line.split("\t")[2] for line in out.splitlines()}
     assert lines["Post-contact CSAT"] == "published, looks like CSAT"
     assert lines["Website feedback"] == "published"
+
+
+@pytest.mark.slow
+def test_ctrl_c_exits_130_and_the_same_command_resumes(
+    tmp_path: Path, make_sim: Any
+) -> None:
+    from genesys_sim import Faults
+
+    sim = make_sim(faults=Faults(latency_s=0.05))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENESYS_")}
+    env |= {
+        "GENESYS_BASE_URL": sim.base_url,
+        "GENESYS_CLIENT_ID": CLIENT_ID,
+        "GENESYS_CLIENT_SECRET": CLIENT_SECRET,
+        "CSAT_STORE": str(tmp_path / "store"),
+    }
+    out = tmp_path / "r.csv"
+    command = [
+        sys.executable, "-m", "csat", "extract",
+        "--from", "2026-11-10", "--to", "2026-11-19", "--out", str(out),
+    ]  # fmt: skip
+
+    running = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while sim.stats.total < 20 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    running.send_signal(signal.SIGINT)
+    _, err = running.communicate(timeout=60)
+
+    assert running.returncode == cli.EXIT_INTERRUPTED
+    assert "interrupted: what was fetched is kept" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert resumed.returncode == cli.EXIT_OK, resumed.stderr
+    assert out.exists()

@@ -151,6 +151,28 @@ def test_shares_outside_zero_to_one_are_refused(
     assert exited.value.code == 2
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_outside_0_to_65535_is_refused(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["serve", "--port", port])
+    assert exited.value.code == 2
+    assert "not a port number" in capsys.readouterr().err
+
+
+def test_truth_into_a_missing_folder_is_a_plain_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nowhere" / "truth.csv"
+    code = main(
+        ["truth", "--from", "2026-11-01", "--to", "2026-11-02", "--out", str(out)]
+    )
+    assert code == 2
+    assert "no folder" in capsys.readouterr().out
+    assert not out.exists()
+
+
 def test_truth_refuses_reversed_dates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
