@@ -273,11 +273,19 @@ def _parse_number(name: str, text: str, kind: type[float] | type[int]) -> Any:
     try:
         value = kind(text)
     except ValueError as exc:
-        raise ConfigurationError(f"{name} must be a number, not {text!r}.") from exc
+        raise ConfigurationError(
+            f"{name} must be a number, not {text!r}.", hint=_setting_hint(name)
+        ) from exc
     _check_positive(name, value)
     return value
 
 
 def _check_positive(name: str, value: float) -> None:
     if not value > 0:
-        raise ConfigurationError(f"{name} must be greater than 0, not {value!r}.")
+        raise ConfigurationError(
+            f"{name} must be greater than 0, not {value!r}.", hint=_setting_hint(name)
+        )
+
+
+def _setting_hint(name: str) -> str:
+    return f"Set {name} to a number greater than 0, or unset it for the default."

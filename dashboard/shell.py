@@ -14,6 +14,8 @@ from dashboard.groups import apply_drill_down
 from dashboard.loader import load_dataset, refresh
 from dashboard.org import current_org
 from dashboard.sidebar import (
+    link_notices,
+    remember_link,
     render_connection,
     render_connection_check,
     render_filters,
@@ -22,6 +24,7 @@ from dashboard.sidebar import (
     render_refresh,
 )
 from dashboard.state import ViewState, build_request
+from dashboard.text import escape_markdown
 
 # Each script run happens on one thread: whether the frame is drawn is per run.
 _this_run = threading.local()
@@ -70,6 +73,7 @@ def require_frame() -> None:
 def render_sidebar() -> ViewState:
     """Every sidebar section, in reading order; returns the view it describes."""
     top, middle, bottom = (st.sidebar.container() for _ in range(3))
+    remember_link()
     apply_drill_down()
     org = current_org()
     render_connection(org, top)
@@ -82,4 +86,6 @@ def render_sidebar() -> ViewState:
         refresh(org, build_request(view, refresh=True))
     data = load_dataset(org, build_request(view))
     view = replace(view, filters=render_filters(data.responses, middle))
+    for notice in link_notices():
+        st.warning(escape_markdown(notice), icon=":material/link_off:")
     return view

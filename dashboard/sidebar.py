@@ -37,6 +37,8 @@ FILTERS: tuple[tuple[str, str, str], ...] = (
     ("wrapup", "Wrap-up code", "wrapup_name"),
 )
 REFRESH_KEY = "refresh"
+LINK_KEY = "_link_asked"
+SHOWN_KEY = "_link_shown"
 
 
 def render_connection(org: Org, bar: DeltaGenerator) -> None:
@@ -86,6 +88,7 @@ def render_period(org: Org, bar: DeltaGenerator) -> tuple[date, date, str, Ancho
     tz = bar.selectbox(
         "Time zone", zones, index=zones.index(default_zone(zones)), key="tz", bind=URL
     )
+    shown_in_link("tz", [tz])
     presets = [p.value for p in Preset]
     preset = bar.selectbox(
         "Date range",
@@ -95,6 +98,7 @@ def render_period(org: Org, bar: DeltaGenerator) -> tuple[date, date, str, Ancho
         key="range",
         bind=URL,
     )
+    shown_in_link("range", [Preset(preset).label])
     start, end = _range(Preset(preset), org.today(tz), bar)
     bar.caption(f"{describe_range(start, end)} ({tz})")
     anchor = bar.radio(
@@ -107,6 +111,7 @@ def render_period(org: Org, bar: DeltaGenerator) -> tuple[date, date, str, Ancho
         help="Place each response at its interaction's start, or at the time "
         "the customer completed the survey.",
     )
+    shown_in_link("anchor", [ANCHOR_LABELS[anchor]])
     return start, end, tz, anchor
 
 
@@ -126,6 +131,7 @@ def render_form(org: Org, bar: DeltaGenerator) -> FormSelection:
         "Evaluation forms are for CSAT recorded by evaluators on a scorecard; "
         "their figures are labelled evaluation-based.",
     )
+    shown_in_link("form", [labels[picked]] if picked in labels else [])
     return _selection(picked)
 
 
@@ -150,6 +156,45 @@ def render_refresh(bar: DeltaGenerator) -> bool:
     )
 
 
+def remember_link() -> None:
+    """On a session's first run, keep the parameters of the link it opened.
+
+    The widgets drop a parameter that is not one of their choices (an unknown
+    zone, a future date, a queue that no longer exists); `link_notices` then
+    says so instead of showing other figures without a word.
+    """
+    if LINK_KEY not in st.session_state:
+        st.session_state[LINK_KEY] = {
+            key: st.query_params.get_all(key) for key in st.query_params
+        }
+    st.session_state[SHOWN_KEY] = {}
+
+
+def shown_in_link(key: str, values: list[str]) -> None:
+    """What the widget bound to `key` shows, as the link would spell it."""
+    st.session_state.setdefault(SHOWN_KEY, {})[key] = values
+
+
+def link_notices() -> list[str]:
+    """The link's parameters that were not taken, once per session."""
+    asked: dict[str, list[str]] = st.session_state.get(LINK_KEY) or {}
+    shown: dict[str, list[str]] = st.session_state.get(SHOWN_KEY) or {}
+    st.session_state[LINK_KEY] = {}
+    notices = []
+    for key, values in asked.items():
+        if key in shown and set(values) != set(shown[key]):
+            instead = (
+                f"{', '.join(shown[key])} is shown instead"
+                if shown[key]
+                else "it is left out"
+            )
+            notices.append(
+                f"The link's {key} = {', '.join(values)} is not one of the "
+                f"choices here, so {instead}."
+            )
+    return notices
+
+
 def default_zone(zones: Sequence[str]) -> str:
     """`CSAT_TIMEZONE` when it names a zone, else UTC."""
     wanted = os.environ.get("CSAT_TIMEZONE", DEFAULT_TZ).strip()
@@ -164,6 +209,7 @@ def _range(preset: Preset, today: date, bar: DeltaGenerator) -> tuple[date, date
         "From - to", value=default, max_value=today, key="dates", bind=URL
     )
     days = [d for d in (picked if isinstance(picked, Sequence) else (picked,)) if d]
+    shown_in_link("dates", [d.isoformat() for d in days])
     if not days:
         return default
     # One date (a one-day range in a link, or the first click of two) is that day.
@@ -172,6 +218,7 @@ def _range(preset: Preset, today: date, bar: DeltaGenerator) -> tuple[date, date
 
 def _multiselect(label: str, key: str, options: list[str]) -> tuple[str, ...]:
     picked = st.multiselect(label, options, key=key, bind=URL, placeholder="All")
+    shown_in_link(key, [str(p) for p in picked])
     return tuple(str(p) for p in picked)
 
 

@@ -35,6 +35,7 @@ class Tile:
     formula: Formula
     delta: str | None = None
     called_out: bool = False
+    judged: bool = True  # False: a count, whose change has no interval to judge
 
 
 def build_tiles(current: Summary, previous: Summary | None) -> list[Tile]:
@@ -76,7 +77,7 @@ def render_tile(tile: Tile) -> None:
 
 
 def _judgement(tile: Tile) -> str | None:
-    if tile.delta is None:
+    if tile.delta is None or not tile.judged:
         return None
     return CALLED_OUT if tile.called_out else NOT_CALLED_OUT
 
@@ -91,6 +92,7 @@ def _responses_tile(current: Summary, previous: Summary | None) -> Tile:
         "finished surveys",
         RESPONSES,
         delta,
+        judged=False,
     )
 
 

@@ -128,6 +128,28 @@ def test_a_shared_link_restores_the_view(demo_env: None, org: Any) -> None:
     assert tile_values(at) == expected_tiles(rows)
 
 
+def test_a_link_with_parameters_that_are_no_choice_says_so_once(
+    demo_env: None, org: Any
+) -> None:
+    at = open_app(query={"tz": "Bogus/Zone", "queue": "No such queue"})
+
+    warnings = [w.value for w in at.warning]
+    assert any("tz = Bogus/Zone" in w and "UTC is shown instead" in w for w in warnings)
+    assert any("queue = No such queue" in w and "left out" in w for w in warnings)
+    assert tile_values(at) == expected_tiles(truth(org, LAST_30_DAYS))
+
+    at.run()
+    assert not any("The link's" in w.value for w in at.warning)
+
+
+def test_a_one_day_custom_link_shows_that_day(demo_env: None, org: Any) -> None:
+    day = date(2026, 11, 10)
+    at = open_app(query={"range": "Custom", "dates": day.isoformat()})
+
+    assert "10 Nov 2026 (UTC)" in [c.value for c in at.sidebar.caption]
+    assert tile_values(at) == expected_tiles(truth(org, (day, day)))
+
+
 def test_the_sidebar_and_its_choices_stay_when_the_page_changes(
     demo_env: None,
 ) -> None:

@@ -70,6 +70,7 @@ def test_changes_are_called_out_only_when_intervals_do_not_overlap() -> None:
     # Responses have no interval; CSAT 89-98 vs 35-88, mean 4.7-4.9 vs 2.6-4.7
     # (touching: overlap), NPS 84-96 vs -40-60, rate 83-94 vs 23-59.
     assert [t.called_out for t in tiles] == [False, True, False, True, True]
+    assert [t.judged for t in tiles] == [False, True, True, True, True]
 
 
 def test_overlapping_intervals_are_not_called_out() -> None:
