@@ -142,7 +142,13 @@ class WindowReader:
         request, and one that does not is abandoned after that page.
         """
         body = query_body(window, self.filters)
-        pages = iter_details_pages(self.client, DETAILS_PATH, body, self.page_size)
+        pages = iter_details_pages(
+            self.client,
+            DETAILS_PATH,
+            body,
+            self.page_size,
+            result_window=self.result_window,
+        )
         async with aclosing(pages) as bodies:
             async for response in bodies:
                 if int(response.get("totalHits", 0)) > self.result_window:

@@ -12,6 +12,8 @@ A page or cursor that comes back twice raises `PaginationError` instead of loopi
 
 from __future__ import annotations
 
+import asyncio
+import math
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
@@ -22,6 +24,8 @@ from csat.client import GenesysClient
 from csat.errors import PaginationError
 
 MAX_PAGES = 100_000  # a backstop; the repeated-token guard catches real loops
+DETAILS_AHEAD = 3  # details pages requested ahead of the one being read
+DETAILS_RESULT_WINDOW = 100_000  # pageSize x pageNumber the details query allows
 _LINKS = ("nextUri", "selfUri", "firstUri", "lastUri", "previousUri")
 
 
@@ -110,7 +114,7 @@ class DetailsPaginator(Paginator):
         self.page_size = page_size
 
     def first_request(self) -> PageRequest:
-        return self._request(1)
+        return self.page_request(1)
 
     def update(self, request: PageRequest, body: Any) -> PageRequest | None:
         response = _object(body, self.path)
@@ -123,9 +127,10 @@ class DetailsPaginator(Paginator):
             return None
         ids = "|".join(str(c.get("conversationId")) for c in conversations)
         self.guard(ids, "page of conversations")
-        return self._request(number + 1)
+        return self.page_request(number + 1)
 
-    def _request(self, number: int) -> PageRequest:
+    def page_request(self, number: int) -> PageRequest:
+        """The request for page `number`."""
         paging = {"pageSize": self.page_size, "pageNumber": number}
         return PageRequest("POST", self.path, json={**self.body, "paging": paging})
 
@@ -187,12 +192,41 @@ async def iter_details_pages(
     path: str,
     body: Mapping[str, Any],
     page_size: int = 100,
+    *,
+    ahead: int = DETAILS_AHEAD,
+    result_window: int = DETAILS_RESULT_WINDOW,
 ) -> AsyncGenerator[dict[str, Any], None]:
-    """Yield each response body of a details query (the first one even if empty)."""
+    """Yield each response body of a details query (the first one even if empty).
+
+    Once a page has told `totalHits`, up to `ahead` of the pages it implies are
+    requested while the caller works on this one, so paging is not one round trip
+    per page. Bodies still come in page order, the paginator still decides where
+    paging ends, and a query past `result_window` (which the caller splits) gets
+    no look-ahead.
+    """
     paginator = DetailsPaginator(path, body, page_size)
-    async with aclosing(iter_pages(client, paginator)) as pages:
-        async for response in pages:
+    request: PageRequest | None = paginator.first_request()
+    number = 1
+    early: dict[int, asyncio.Task[Any]] = {}
+    try:
+        while request is not None:
+            task = early.pop(number, None)
+            response = await (task if task else _fetch(client, request))
+            following = paginator.update(request, response)
+            total = _object(response, path).get("totalHits")
+            if following and isinstance(total, int) and total <= result_window:
+                last = min(math.ceil(total / page_size), number + ahead)
+                for later in range(number + 1, last + 1):
+                    if later not in early:
+                        early[later] = asyncio.create_task(
+                            _fetch(client, paginator.page_request(later))
+                        )
             yield response
+            request, number = following, number + 1
+    finally:
+        for task in early.values():
+            task.cancel()
+        await asyncio.gather(*early.values(), return_exceptions=True)
 
 
 async def iter_cursor_pages(

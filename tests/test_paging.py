@@ -60,6 +60,35 @@ def collect(
     return asyncio.run(main()), api
 
 
+class AsyncPagedApi:
+    """Like `PagedApi`, with an async handler that may yield to other requests."""
+
+    def __init__(self, handler: Callable[[httpx.Request], Any]) -> None:
+        self.handler = handler
+        self.requests: list[httpx.Request] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        self.requests.append(request)
+        response: httpx.Response = await self.handler(request)
+        return response
+
+
+def collect_async(
+    handler: Callable[[httpx.Request], Any],
+    walk: Callable[[GenesysClient], AsyncIterator[Any]],
+) -> tuple[list[Any], AsyncPagedApi]:
+    api = AsyncPagedApi(handler)
+
+    async def main() -> list[Any]:
+        transport = httpx.MockTransport(api)
+        async with GenesysClient(CONFIG, transport=transport, sleep=no_wait) as client:
+            return [item async for item in walk(client)]
+
+    return asyncio.run(main()), api
+
+
 def listing(request: httpx.Request, total: int = 250) -> dict[str, Any]:
     """A faithful `*EntityListing` of `total` users."""
     size = int(request.url.params["pageSize"])
@@ -211,6 +240,41 @@ def test_details_stop_on_a_page_without_conversations() -> None:
     )
 
     assert [len(b.get("conversations", [])) for b in bodies] == [100, 50, 0]
+    # Pages 2-4 were asked for together once page 1 promised 500 hits, page 5
+    # after page 2: requests past the data are the price of a wrong total.
+    assert 3 <= len(api.requests) <= 5
+
+
+def test_details_pages_ahead_are_in_flight_together_and_yielded_in_order() -> None:
+    in_flight = 0
+    peak = 0
+
+    async def slow_pages(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        in_flight -= 1
+        return httpx.Response(200, json=details_pages(1000)(request))
+
+    bodies, api = collect_async(
+        slow_pages, lambda c: iter_details_pages(c, DETAILS, {"interval": "x"})
+    )
+
+    firsts = [b["conversations"][0]["conversationId"] for b in bodies]
+    assert firsts == [f"c{100 * n}" for n in range(10)]
+    assert len(api.requests) == 10  # none past the total
+    assert peak == 3
+
+
+def test_details_past_the_result_window_get_no_look_ahead() -> None:
+    bodies, api = collect(
+        details_pages(250),
+        lambda c: iter_details_pages(c, DETAILS, {"interval": "x"}, result_window=200),
+    )
+
+    assert len(bodies) == 3
     assert len(api.requests) == 3
 
 
