@@ -30,6 +30,7 @@ from bench.scenario import Scenario
 from bench.synthetic import Catalogue, fill_store, record_complete
 from csat.config import Config
 from csat.store import Store
+from dashboard.loader import forget_datasets
 from genesys_sim import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from genesys_sim.org import Org
 
@@ -166,6 +167,7 @@ def render_session(
         if warm_up:
             app.run()
             st.cache_data.clear()
+            forget_datasets()
         for title in (OVERVIEW, INTERACTIONS):
             if title != OVERVIEW:
                 app.switch_page(page_path(title))

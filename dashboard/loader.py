@@ -1,6 +1,6 @@
 """The cached loader: one `Dataset` per org and request, with visible progress.
 
-The extraction runs in a worker thread through `st.cache_data`, keyed on the
+The extraction runs in a worker thread through `st.cache_resource`, keyed on the
 org and the request, so every page and every session asking for the same range
 shares one result (and one extraction while it runs). The script thread meanwhile
 draws the progress the extraction reports; elements drawn inside a cached
@@ -61,7 +61,10 @@ def _board() -> ProgressBoard:
     return ProgressBoard()
 
 
-@st.cache_data(show_spinner=False, max_entries=24)
+# A resource, not `st.cache_data`: that would pickle the frames once and unpickle
+# a fresh copy on every page run, costing a second and a copy of the month each
+# time. Pages only read the dataset (pandas copies on write), so one object serves.
+@st.cache_resource(show_spinner=False, max_entries=24)
 def _cached_dataset(
     org_key: str, request: ExtractRequest, _org: Org, _report: ProgressCallback
 ) -> Dataset:
@@ -87,8 +90,13 @@ def load_dataset(org: Org, request: ExtractRequest) -> Dataset:
 
 def refresh(org: Org, request: ExtractRequest) -> Dataset:
     """Re-read the look-back period of `request`; drop every cached dataset."""
-    _cached_dataset.clear()
+    forget_datasets()
     return load_dataset(org, request)
+
+
+def forget_datasets() -> None:
+    """Drop every dataset held in memory; the next load reads the store again."""
+    _cached_dataset.clear()
 
 
 def _follow(future: Future[Dataset], board: ProgressBoard, key: str) -> None:

@@ -47,7 +47,7 @@ def interactions_table(frame: pd.DataFrame, tz: str, link: Linker) -> pd.DataFra
             "Agent": rows["agent_name"],
             "Queue": rows["queue_name"],
             "Media type": rows["media_type"],
-            "Duration": rows["duration_s"].map(format_duration),
+            "Duration": format_durations(rows["duration_s"]),
             "Wrap-up code": rows["wrapup_name"],
             "Transfers": rows["transfer_count"].astype("Int64"),
             "CSAT": rows["csat_score"].astype("Int64"),
@@ -140,13 +140,20 @@ def local_time(times: pd.Series, tz: str) -> pd.Series:
     return local.dt.strftime(TIME_FORMAT).astype("string")
 
 
-def format_duration(seconds: object) -> str:
-    """Seconds as H:MM:SS; empty when unknown."""
-    if seconds is None or pd.isna(seconds):  # type: ignore[call-overload]
-        return ""
-    total = round(float(seconds))  # type: ignore[arg-type]
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+def format_durations(seconds: pd.Series) -> pd.Series:
+    """Seconds as H:MM:SS text (rounded half to even); empty when unknown."""
+    total = pd.to_numeric(seconds, errors="coerce").astype("float64").round()
+    known = total.notna()
+    whole = total[known].astype("int64")
+    hours, minutes, secs = whole // 3600, whole % 3600 // 60, whole % 60
+    text = (
+        hours.astype(str)
+        + ":"
+        + minutes.astype(str).str.zfill(2)
+        + ":"
+        + secs.astype(str).str.zfill(2)
+    )
+    return text.reindex(seconds.index, fill_value="").astype("string")
 
 
 def _texts(frame: pd.DataFrame) -> list[str]:

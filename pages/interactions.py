@@ -1,5 +1,7 @@
 """Interactions: every surveyed interaction behind the figures, one per row."""
 
+from functools import partial
+
 import streamlit as st
 
 from csat.export import to_csv_bytes
@@ -40,7 +42,7 @@ with error_boundary("showing interactions"):
         )
         st.download_button(
             "Download these rows (CSV)",
-            to_csv_bytes(table, bom=True),
+            partial(to_csv_bytes, table, bom=True),  # made when clicked
             file_name=f"interactions_{context.view.start}_{context.view.end}.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -12,6 +12,7 @@ from csat.metrics import (
 from dashboard.boundary import error_boundary
 from dashboard.charts import (
     TREND_HEIGHT,
+    TREND_METRICS,
     distribution_chart,
     nps_chart,
     trend_chart,
@@ -35,13 +36,19 @@ with error_boundary("showing the overview"):
 
         left, right = st.columns(2)
         left.subheader("CSAT score distribution")
-        left.altair_chart(
-            distribution_chart(
-                score_distribution(context.rows, context.data.form.scale)
-            )
-        )
+        distribution = score_distribution(context.rows, context.data.form.scale)
+        if distribution["count"].sum():
+            left.altair_chart(distribution_chart(distribution))
+        else:
+            left.info("No CSAT answers in this period.")
         right.subheader("NPS: detractors, passives, promoters")
-        right.altair_chart(nps_chart(nps_breakdown(context.rows)))
+        breakdown = nps_breakdown(context.rows)
+        if breakdown["count"].sum():
+            right.altair_chart(nps_chart(breakdown))
+        elif context.data.form.nps_question is None:
+            right.info("This form has no NPS question.")
+        else:
+            right.info("No NPS answers in this period.")
 
         st.subheader("Trend")
         metric, freq = render_trend_controls()
@@ -53,9 +60,12 @@ with error_boundary("showing the overview"):
             start=view.start,
             end=view.end,
         )
-        st.altair_chart(
-            trend_chart(table, metric, context.provisional_day, freq),
-            height=TREND_HEIGHT,
-        )
+        if table[TREND_METRICS[metric][0]].notna().any():
+            st.altair_chart(
+                trend_chart(table, metric, context.provisional_day, freq),
+                height=TREND_HEIGHT,
+            )
+        else:
+            st.info("Nothing to draw: no answers to this question in this period.")
         with st.popover("How the band is drawn", type="tertiary"):
             st.write(FORMULAS["interval"].text)

@@ -151,3 +151,15 @@ def completion_day(row: Row) -> date | None:
     when = row["survey_completed"] if row["survey_status"] == "Finished" else None
     when = when or row["conversation_start"]
     return when.date() if isinstance(when, datetime) else None
+
+
+def test_a_form_without_nps_says_so_instead_of_an_empty_chart() -> None:
+    at = open_app()
+    forms = at.selectbox(key="form")
+    website = next(
+        i for i, label in enumerate(forms.options) if label.startswith("Website")
+    )
+    forms.select_index(website).run()
+
+    assert "This form has no NPS question." in [i.value for i in at.info]
+    assert len(at.get("vega_lite_chart")) == 2  # the distribution and the trend

@@ -21,7 +21,7 @@ from dashboard.state import Filters, ViewState, build_request
 from dashboard.views import (
     answers_table,
     comments_table,
-    format_duration,
+    format_durations,
     handlers,
     interactions_table,
     verbatim,
@@ -211,12 +211,15 @@ def test_interactions_table_lists_finished_surveys_newest_first_in_local_time() 
         (0, "0:00:00"),
         (59.6, "0:01:00"),
         (3725, "1:02:05"),
+        (90061, "25:01:01"),
+        (2.5, "0:00:02"),
         (None, ""),
         (float("nan"), ""),
     ],
 )
 def test_duration_is_hours_minutes_seconds(seconds: object, text: str) -> None:
-    assert format_duration(seconds) == text
+    values = pd.Series([seconds, 3725], index=[7, 3], dtype="object")
+    assert format_durations(values).tolist() == [text, "1:02:05"]
 
 
 def test_comments_put_detractors_first_then_low_csat() -> None:
