@@ -158,7 +158,9 @@ def _store_answers(store: Store, rows: list[dict[str, Any]], sample: WireSample)
 
 def _memory(result: BenchResult, cold: ColdRun, store_dir: Path) -> None:
     scenario = cold.scenario
-    env = dashboard_env(cold.sim.base_url, store_dir)
+    env = dashboard_env(
+        cold.sim.base_url, store_dir, cold.scenario.client_rate_per_minute
+    )
     config, catalogue, _ = teach_store(env, cold.org, scenario)
     now = datetime.now(UTC)
     start, end = view_bounds(now)

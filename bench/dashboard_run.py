@@ -73,13 +73,17 @@ class PageRender:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def dashboard_env(base_url: str, store_dir: Path) -> dict[str, str]:
-    """The settings that point the dashboard at the simulator and the store."""
+def dashboard_env(
+    base_url: str, store_dir: Path, requests_per_minute: float
+) -> dict[str, str]:
+    """The settings that point the dashboard at the simulator and the store,
+    with the client's budget set to the scenario's (not the real 280 a minute)."""
     return {
         "GENESYS_BASE_URL": base_url,
         "GENESYS_CLIENT_ID": DEMO_CLIENT_ID,
         "GENESYS_CLIENT_SECRET": DEMO_CLIENT_SECRET,
         "CSAT_STORE": str(store_dir),
+        "CSAT_RATE_PER_MINUTE": str(requests_per_minute),
     }
 
 

@@ -117,6 +117,34 @@ def format_table(result: BenchResult) -> str:
     return "\n".join(lines)
 
 
+def markdown_tables(payload: Iterable[dict[str, Any]]) -> str:
+    """The figures of saved results (`write_artifact`'s JSON) as Markdown tables,
+    for `docs/performance.md`: `python -m bench.report artifacts/bench.json`."""
+    blocks = []
+    for result in payload:
+        lines = [
+            f"### {result['title']}",
+            "",
+            "| figure | value | target | status |",
+            "|---|---|---|---|",
+        ]
+        for f in result["figures"]:
+            value = math.nan if f["value"] is None else f["value"]
+            target = (
+                ""
+                if f["target"] is None
+                else f"{f['compare']} {_number(f['target'], f['unit'])}"
+            )
+            lines.append(
+                f"| {f['name']} | {_number(value, f['unit'])} | {target} "
+                f"| {f['status']} |"
+            )
+        if result.get("error"):
+            lines.append(f"\nError: {result['error']}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def write_artifact(results: Iterable[BenchResult], path: Path) -> None:
     """All results as one JSON document (a list, in the order they ran)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,3 +180,10 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
+
+
+if __name__ == "__main__":
+    import sys
+
+    for name in sys.argv[1:]:
+        print(markdown_tables(json.loads(Path(name).read_text(encoding="utf-8"))))

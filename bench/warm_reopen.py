@@ -91,7 +91,9 @@ def _api_calls(result: BenchResult, cold: ColdRun) -> None:
 
 def _renders(result: BenchResult, cold: ColdRun, store_dir: Path) -> None:
     scenario = cold.scenario
-    env = dashboard_env(cold.sim.base_url, store_dir)
+    env = dashboard_env(
+        cold.sim.base_url, store_dir, cold.scenario.client_rate_per_minute
+    )
     result.facts["store"] = prepare_store(
         env, cold.org, scenario, scenario.dashboard_responses, with_previous=True
     )

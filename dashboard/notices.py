@@ -33,10 +33,15 @@ def render_period_notices(context: PageContext) -> bool:
     view = context.view
     day = context.provisional_day
     if day is not None and day <= view.end:
+        late = (
+            "Evaluators can still release evaluations"
+            if context.data.form.source == "evaluation"
+            else "Customers can still answer surveys"
+        )
         st.info(
             f"Provisional: {describe_range(max(day, view.start), view.end)}. "
-            "Customers can still answer surveys for these days, so their figures "
-            "will change; press Refresh later to fetch late answers.",
+            f"{late} for these days, so their figures will change; press Refresh "
+            "later to fetch late answers.",
             icon=":material/hourglass_top:",
         )
     if context.data.health.permission_problems:
