@@ -42,7 +42,7 @@ def select_period(
         when = frame["survey_completed"].where(finished_mask(frame), when)
     days = local_periods(when, tz, "day").dt.date
     keep: pd.Series = ((days >= start) & (days <= end)).fillna(False).astype(bool)
-    return frame.loc[keep]
+    return _kept(frame, keep)
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -51,15 +51,20 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     for column, values in filters.by_column().items():
         if values and column in frame.columns:
             keep &= frame[column].astype("string").isin(values).fillna(False)
-    return frame.loc[keep]
+    return _kept(frame, keep)
+
+
+def _kept(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """`frame.loc[keep]`, or `frame` itself (no copy of a month) when all are kept."""
+    return frame if bool(keep.all()) else frame.loc[keep]
 
 
 def filter_options(frame: pd.DataFrame, column: str) -> list[str]:
     """The distinct non-empty values of `column`, sorted case-insensitively."""
     if column not in frame.columns:
         return []
-    values = frame[column].dropna().astype(str)
-    return sorted({v for v in values if v}, key=str.casefold)
+    values = frame[column].dropna().unique()
+    return sorted({str(v) for v in values if str(v)}, key=str.casefold)
 
 
 def search_text(
