@@ -47,17 +47,23 @@ class PagedApi:
         return httpx.Response(200, json=self.pages(request))
 
 
-def collect(
-    pages: Pages, walk: Callable[[GenesysClient], AsyncIterator[Any]]
-) -> tuple[list[Any], PagedApi]:
+Walk = Callable[[GenesysClient], AsyncIterator[Any]]
+
+
+def collect(pages: Pages, walk: Walk) -> tuple[list[Any], PagedApi]:
     api = PagedApi(pages)
+    return walk_with(api, walk), api
+
+
+def walk_with(api: Callable[[httpx.Request], Any], walk: Walk) -> list[Any]:
+    """Everything `walk` yields from a client whose transport is `api`."""
 
     async def main() -> list[Any]:
         transport = httpx.MockTransport(api)
         async with GenesysClient(CONFIG, transport=transport, sleep=no_wait) as client:
             return [item async for item in walk(client)]
 
-    return asyncio.run(main()), api
+    return asyncio.run(main())
 
 
 class AsyncPagedApi:
@@ -76,17 +82,10 @@ class AsyncPagedApi:
 
 
 def collect_async(
-    handler: Callable[[httpx.Request], Any],
-    walk: Callable[[GenesysClient], AsyncIterator[Any]],
+    handler: Callable[[httpx.Request], Any], walk: Walk
 ) -> tuple[list[Any], AsyncPagedApi]:
     api = AsyncPagedApi(handler)
-
-    async def main() -> list[Any]:
-        transport = httpx.MockTransport(api)
-        async with GenesysClient(CONFIG, transport=transport, sleep=no_wait) as client:
-            return [item async for item in walk(client)]
-
-    return asyncio.run(main()), api
+    return walk_with(api, walk), api
 
 
 def listing(request: httpx.Request, total: int = 250) -> dict[str, Any]:
