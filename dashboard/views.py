@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from csat.export import to_csv_bytes
 from dashboard.filters import finished_mask
 
 Linker = Callable[[str], str | None]
@@ -35,12 +36,16 @@ def verbatim(frame: pd.DataFrame) -> pd.Series:
     return joined
 
 
-def interactions_table(frame: pd.DataFrame, tz: str, link: Linker) -> pd.DataFrame:
-    """One row per finished survey, newest interaction first."""
+def interactions_table(
+    frame: pd.DataFrame, tz: str, link: Linker, limit: int | None = None
+) -> pd.DataFrame:
+    """One row per finished survey, newest interaction first; the newest `limit`."""
     rows = frame.loc[finished_mask(frame)]
     rows = rows.sort_values(
         ["conversation_start", "survey_id"], ascending=[False, True], kind="stable"
     )
+    if limit is not None:
+        rows = rows.head(limit)
     table = pd.DataFrame(
         {
             "Local time": local_time(rows["conversation_start"], tz),
@@ -61,6 +66,11 @@ def interactions_table(frame: pd.DataFrame, tz: str, link: Linker) -> pd.DataFra
         }
     )
     return table[INTERACTION_COLUMNS].reset_index(drop=True)
+
+
+def interactions_csv(frame: pd.DataFrame, tz: str, link: Linker) -> bytes:
+    """Every row of `interactions_table` as spreadsheet-safe CSV (with a BOM)."""
+    return to_csv_bytes(interactions_table(frame, tz, link), bom=True)
 
 
 def answers_table(answers: pd.DataFrame, survey_id: str) -> pd.DataFrame:

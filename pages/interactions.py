@@ -4,14 +4,16 @@ from functools import partial
 
 import streamlit as st
 
-from csat.export import to_csv_bytes
 from dashboard.boundary import error_boundary
 from dashboard.context import page_context
 from dashboard.detail import render_detail, selected_survey
+from dashboard.filters import finished_mask
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.row_filters import render_row_filters
 from dashboard.shell import require_frame
-from dashboard.views import interactions_table
+from dashboard.views import interactions_csv, interactions_table
+
+LISTED = 10_000  # rows sent to the browser; the download holds every row
 
 require_frame()
 
@@ -21,12 +23,19 @@ with error_boundary("showing interactions"):
     render_form_notice(context.data.form)
     if render_period_notices(context):
         shown = render_row_filters(context.data.form.scale).apply(context.rows)
-        table = interactions_table(shown, context.view.tz, context.org.interaction_url)
+        tz, link = context.view.tz, context.org.interaction_url
+        table = interactions_table(shown, tz, link, limit=LISTED)
+        total = int(finished_mask(shown).sum())
 
         st.caption(
-            f"{len(table):,d} surveyed interactions · times in {context.view.tz}. "
+            f"{total:,d} surveyed interactions · times in {tz}. "
             "Choose a row to see every answer."
         )
+        if total > len(table):
+            st.caption(
+                f"The newest {len(table):,d} are listed; the download holds all "
+                f"{total:,d}. Narrow the filters or the dates to list older ones."
+            )
         event = st.dataframe(
             table,
             hide_index=True,
@@ -41,8 +50,10 @@ with error_boundary("showing interactions"):
             },
         )
         st.download_button(
-            "Download these rows (CSV)",
-            partial(to_csv_bytes, table, bom=True),  # made when clicked
+            "Download these rows (CSV)"
+            if total == len(table)
+            else f"Download all {total:,d} rows (CSV)",
+            partial(interactions_csv, shown, tz, link),  # made when clicked
             file_name=f"interactions_{context.view.start}_{context.view.end}.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
@@ -23,6 +25,7 @@ from dashboard.views import (
     comments_table,
     format_durations,
     handlers,
+    interactions_csv,
     interactions_table,
     verbatim,
 )
@@ -203,6 +206,17 @@ def test_interactions_table_lists_finished_surveys_newest_first_in_local_time() 
     ]
     assert table["Duration"].iloc[0] == "0:02:05"
     assert table["Link"].iloc[0] == "https://x/c"
+
+
+def test_a_limited_interactions_table_keeps_the_newest_and_the_csv_keeps_all() -> None:
+    link = lambda c: f"https://x/{c}"  # noqa: E731
+
+    table = interactions_table(DST_ROWS, "Europe/London", link, limit=2)
+    csv_rows = interactions_csv(DST_ROWS, "Europe/London", link).decode("utf-8-sig")
+
+    assert table["Survey ID"].tolist() == ["b", "a"]
+    listed = csv.DictReader(io.StringIO(csv_rows, newline=""))
+    assert [row["Survey ID"] for row in listed] == ["b", "a", "c"]
 
 
 @pytest.mark.parametrize(
