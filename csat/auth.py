@@ -2,7 +2,8 @@
 
 POST `{login}/oauth/token` with HTTP Basic credentials and a form body
 (genesys-api.md, section 4). The grant has no refresh token, so the token is
-fetched again shortly before `expires_in` runs out, and again once after a 401.
+fetched again shortly before `expires_in` runs out, and after a 401 (the client
+renews again only for a token that had worked, see `was_accepted`).
 A lock makes concurrent workers wait for one fetch instead of each doing their
 own. A 429 or 5xx from the login service goes through the shared retry policy.
 """

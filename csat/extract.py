@@ -132,7 +132,7 @@ class Extractor:
         self.names = NameResolver(client, store)
         self.notes: list[str] = []
         self.data_availability: datetime | None = None
-        self._counts = {"conversations": 0, "answers": 0}
+        self._counts = {"conversations": 0, "answers": 0, "windows": 0}
 
     async def run(self, request: ExtractRequest) -> Dataset:
         """Extract `request` into the store and return its dataset."""
@@ -216,7 +216,7 @@ class Extractor:
             sleep=self.options.sleep,
         )
         answers = kind.answers(self.client, self.versions)
-        closed = [0]
+        self._counts["windows"] = 0
         try:
             async with asyncio.TaskGroup() as group:
                 for planned in plan:
@@ -245,9 +245,7 @@ class Extractor:
                             fetching,
                         )
                     group.create_task(
-                        self._close_window(
-                            planned, fetching, resolved, now, closed, len(plan)
-                        )
+                        self._close_window(planned, fetching, resolved, now, len(plan))
                     )
         except BaseExceptionGroup as failures:
             # Callers handle the csat error tree, not the task group's wrapper.
@@ -280,7 +278,6 @@ class Extractor:
         fetching: list[asyncio.Task[None]],
         resolved: ResolvedForm,
         now: datetime,
-        closed: list[int],
         total: int,
     ) -> None:
         """Record the window once every answer of it is stored."""
@@ -294,8 +291,9 @@ class Extractor:
             fetched_at=now,
         )
         logger.info("Window %s stored (%s)", planned.window, planned.state)
-        closed[0] += 1
-        self._report("conversations", closed[0], total, _window_note(planned))
+        self._counts["windows"] += 1
+        done = self._counts["windows"]
+        self._report("conversations", done, total, _window_note(planned))
 
     async def _page_rows(
         self, conversations: list[Conversation], resolved: ResolvedForm

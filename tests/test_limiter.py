@@ -63,15 +63,15 @@ def test_no_window_of_a_minute_sees_more_than_rate_plus_burst() -> None:
     assert times[-1] == pytest.approx((400 - 5) / 2.0)
 
 
-def test_concurrency_is_bounded() -> None:
-    clock = FakeClock()
-    rate = limiter(clock, per_minute=60_000.0, concurrency=3, burst=100)
+def peak_in_flight(concurrency: int, *, bulk: bool) -> int:
+    """The most of 10 concurrent requests ever inside a slot at once."""
+    rate = limiter(FakeClock(), per_minute=60_000.0, concurrency=concurrency, burst=100)
     in_flight = 0
     peak = 0
 
     async def request() -> None:
         nonlocal in_flight, peak
-        async with rate.slot():
+        async with rate.slot(bulk=bulk):
             in_flight += 1
             peak = max(peak, in_flight)
             for _ in range(3):
@@ -82,8 +82,11 @@ def test_concurrency_is_bounded() -> None:
         await asyncio.gather(*(request() for _ in range(10)))
 
     asyncio.run(main())
+    return peak
 
-    assert peak == 3
+
+def test_concurrency_is_bounded() -> None:
+    assert peak_in_flight(3, bulk=False) == 3
 
 
 def test_a_nearly_used_window_holds_requests_until_it_resets() -> None:
@@ -210,26 +213,7 @@ def test_an_ordinary_request_goes_before_queued_bulk_ones() -> None:
 
 
 def test_bulk_requests_leave_one_slot_free_for_others() -> None:
-    clock = FakeClock()
-    rate = limiter(clock, per_minute=60_000.0, concurrency=3, burst=100)
-    bulk_in_flight = 0
-    peak = 0
-
-    async def bulk_request() -> None:
-        nonlocal bulk_in_flight, peak
-        async with rate.slot(bulk=True):
-            bulk_in_flight += 1
-            peak = max(peak, bulk_in_flight)
-            for _ in range(3):
-                await asyncio.sleep(0)
-            bulk_in_flight -= 1
-
-    async def main() -> None:
-        await asyncio.gather(*(bulk_request() for _ in range(10)))
-
-    asyncio.run(main())
-
-    assert peak == 2
+    assert peak_in_flight(3, bulk=True) == 2
 
 
 def test_a_cancelled_waiter_gives_its_place_to_the_next() -> None:
