@@ -94,6 +94,7 @@ class Dataset:
     responses: pd.DataFrame  # response + interaction + name columns (architecture.md)
     answers: pd.DataFrame
     health: Health
+    partial: bool = False  # read from the store while an extraction still runs
 
 
 ProgressCallback = Callable[[Progress], None]

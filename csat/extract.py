@@ -42,7 +42,13 @@ from csat.details import (
 )
 from csat.errors import JobsGaveUpError, NotFoundError
 from csat.evaluations import EvaluationAnswers
-from csat.forms import FormVersionCache, ResolvedForm, form_info, resolve_form
+from csat.forms import (
+    FormVersionCache,
+    ResolvedForm,
+    form_info,
+    resolve_form,
+    stored_version,
+)
 from csat.jobs import JobPolicy, JobRunner, Sleep, assign_jobs, data_availability
 from csat.lookups import DIVISIONS, QUEUES, USERS, WRAPUP_CODES, NameResolver
 from csat.metrics import survey_funnel
@@ -132,7 +138,7 @@ class Extractor:
         self.names = NameResolver(client, store)
         self.notes: list[str] = []
         self.data_availability: datetime | None = None
-        self._counts = {"conversations": 0, "answers": 0, "windows": 0}
+        self._counts = {"conversations": 0, "answers": 0, "windows": 0, "planned": 0}
 
     async def run(self, request: ExtractRequest) -> Dataset:
         """Extract `request` into the store and return its dataset."""
@@ -167,7 +173,7 @@ class Extractor:
 
     async def _resolve_form(self, request: ExtractRequest) -> ResolvedForm:
         """The form to read; without a refresh, the choice stored last time."""
-        key = f"form:{request.source}:{(request.form or '').strip().casefold()}"
+        key = _form_key(request)
         stored = self.store.meta(key)
         if stored and not request.refresh:
             resolved = ResolvedForm(**_tupled(json.loads(stored)))
@@ -217,6 +223,7 @@ class Extractor:
         )
         answers = kind.answers(self.client, self.versions)
         self._counts["windows"] = 0
+        self._counts["planned"] = len(plan)
         try:
             async with asyncio.TaskGroup() as group:
                 for planned in plan:
@@ -329,6 +336,13 @@ class Extractor:
             self.store.upsert_interactions(interactions)
             self.store.upsert_responses(rows)
         self._counts["conversations"] += len(conversations)
+        stored = self._counts["conversations"]
+        self._report(
+            "conversations",
+            self._counts["windows"],
+            self._counts["planned"],
+            f"{stored} conversations stored",
+        )
 
     async def _store_answers(self, answers: AnswerFetcher, rows: list[Row]) -> None:
         answered: list[Answered] = await answers.fetch_all(rows)
@@ -390,19 +404,16 @@ class Extractor:
         now: datetime,
     ) -> Health:
         stats = self.client.stats
-        funnel = survey_funnel(frame)
-        cached_at = self.store.meta(_cached_at_key(resolved))
-        return Health(
+        return stored_health(
+            self.store,
+            frame,
+            resolved,
+            provisional_from=self._provisional_from(resolved, wanted, now),
             requests=stats.requests,
             retries=stats.retries,
             rate_limited=stats.rate_limited,
             permission_problems=tuple(self.names.problems),
-            provisional_from=self._provisional_from(resolved, wanted, now),
             data_availability=self.data_availability,
-            cached_at=datetime.fromisoformat(cached_at) if cached_at else None,
-            left_out=_left_out(frame),
-            errors_by_reason=funnel.errors_by_reason,
-            partial_responses=funnel.partial,
             notes=tuple(self.notes),
         )
 
@@ -427,6 +438,72 @@ class Extractor:
         self.progress(Progress(stage=stage, done=done, total=total, message=message))
 
 
+# What the store already holds
+
+
+def known_dataset(config: Config, request: ExtractRequest) -> Dataset | None:
+    """The rows the store holds for `request` now, every one of them provisional.
+
+    For showing figures while an extraction of the same request is still running;
+    no request is made. None until that extraction has chosen the form (or an
+    earlier one did) and the form's newest version is stored.
+    """
+    with Store.for_config(config) as store:
+        choice = store.meta(_form_key(request))
+        if choice is None:
+            return None
+        resolved = ResolvedForm(**_tupled(json.loads(choice)))
+        latest = stored_version(store, resolved.latest_version_id, request.source)
+        if latest is None:
+            return None
+        wanted = local_range_to_utc(request.start, request.end, request.tz)
+        frame = store.responses_frame(
+            source=resolved.source,
+            context_id=resolved.context_id,
+            window=wanted,
+            include_pii=config.include_pii,
+        )
+        health = stored_health(
+            store,
+            frame,
+            resolved,
+            provisional_from=wanted.start,
+            notes=(
+                "Still fetching: these figures are what was stored so far and "
+                "will change when the extraction is done.",
+            ),
+        )
+        return Dataset(
+            request=request,
+            form=form_info(resolved, latest),
+            responses=frame,
+            answers=store.answers_frame(list(frame["survey_id"])),
+            health=health,
+            partial=True,
+        )
+
+
+def stored_health(
+    store: Store,
+    frame: pd.DataFrame,
+    resolved: ResolvedForm,
+    *,
+    provisional_from: datetime | None,
+    **counters: Any,
+) -> Health:
+    """The health of `frame`: what the rows and the store say, plus `counters`."""
+    funnel = survey_funnel(frame)
+    cached_at = store.meta(_cached_at_key(resolved))
+    return Health(
+        provisional_from=provisional_from,
+        cached_at=datetime.fromisoformat(cached_at) if cached_at else None,
+        left_out=_left_out(frame),
+        errors_by_reason=funnel.errors_by_reason,
+        partial_responses=funnel.partial,
+        **counters,
+    )
+
+
 # Small helpers
 
 
@@ -436,6 +513,11 @@ def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
     if isinstance(first, BaseExceptionGroup):
         return first_error(first)
     return first
+
+
+def _form_key(request: ExtractRequest) -> str:
+    """The store's key for the form choice of `request`."""
+    return f"form:{request.source}:{(request.form or '').strip().casefold()}"
 
 
 def _cached_at_key(resolved: ResolvedForm) -> str:

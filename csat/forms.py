@@ -194,6 +194,12 @@ class FormVersionCache:
         return payload
 
 
+def stored_version(store: Store, form_id: str, source: Source) -> FormVersion | None:
+    """The version `form_id` as the store holds it; None when it was never fetched."""
+    payload = store.get_form_version(form_id)
+    return None if payload is None else _parse_form(payload, source)
+
+
 # Parsing one version
 
 

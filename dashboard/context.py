@@ -14,7 +14,7 @@ import streamlit as st
 
 from csat.dataset import Dataset
 from csat.metrics import previous_period
-from dashboard.filters import rows_in_view
+from dashboard.filters import rows_in_view, select_before
 from dashboard.loader import load_dataset
 from dashboard.org import Org, current_org
 from dashboard.state import ViewState, build_request
@@ -50,12 +50,39 @@ def page_context() -> PageContext:
     return PageContext(org, view, data, rows_in_view(data.responses, view))
 
 
-def previous_rows(context: PageContext) -> pd.DataFrame:
-    """The rows of the period of the same length just before the view's."""
+def previous_rows(context: PageContext) -> pd.DataFrame | None:
+    """The rows of the period of the same length just before the view's.
+
+    None while either period is still being fetched: a change against figures
+    so far would mean nothing.
+    """
+    if context.data.partial:
+        return None
     view = context.view
     start, end = previous_period(view.start, view.end)
-    data = load_dataset(context.org, build_request(view, start, end))
-    return rows_in_view(data.responses, view, start, end)
+    data = load_dataset(
+        context.org, build_request(view, start, end), "the previous period"
+    )
+    if data.partial:
+        return None
+    rows = rows_in_view(data.responses, view, start, end)
+    cutoff = comparison_cutoff(context)
+    return rows if cutoff is None else select_before(rows, view.anchor, cutoff)
+
+
+def comparison_cutoff(context: PageContext) -> datetime | None:
+    """Where the previous period stops when the view's period is still running.
+
+    A period that ends today is compared with the previous one up to the same
+    time of day, not with the whole of it (a morning against a full day).
+    """
+    view = context.view
+    if view.end < context.org.today(view.tz):
+        return None
+    length = (view.end - view.start).days + 1
+    now = pd.Timestamp(context.org.clock()).tz_convert(view.tz)
+    # The same wall-clock time `length` days earlier, across a DST change too.
+    return (now - pd.DateOffset(days=length)).to_pydatetime()
 
 
 def local_day(instant: datetime | None, tz: str) -> date | None:

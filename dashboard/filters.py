@@ -6,7 +6,7 @@ Pure functions of a frame; they never change the frame they are given.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -37,12 +37,26 @@ def select_period(
     completed; a survey that was never completed has no such day and stays on
     its interaction's day, so the response rate still sees it.
     """
+    days = local_periods(anchor_times(frame, anchor), tz, "day").dt.date
+    keep: pd.Series = ((days >= start) & (days <= end)).fillna(False).astype(bool)
+    return _kept(frame, keep)
+
+
+def select_before(
+    frame: pd.DataFrame, anchor: Anchor, cutoff: datetime
+) -> pd.DataFrame:
+    """Rows the time anchor places before the instant `cutoff`."""
+    when = pd.to_datetime(anchor_times(frame, anchor), utc=True)
+    keep = (when < pd.Timestamp(cutoff)).fillna(False).astype(bool)
+    return _kept(frame, keep)
+
+
+def anchor_times(frame: pd.DataFrame, anchor: Anchor) -> pd.Series:
+    """The instant that places each row in time (see `select_period`)."""
     when = frame["conversation_start"]
     if anchor == "completion":
         when = frame["survey_completed"].where(finished_mask(frame), when)
-    days = local_periods(when, tz, "day").dt.date
-    keep: pd.Series = ((days >= start) & (days <= end)).fillna(False).astype(bool)
-    return _kept(frame, keep)
+    return when
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -4,12 +4,16 @@ The extraction runs in a worker thread through `st.cache_resource`, keyed on the
 org and the request, so every page and every session asking for the same range
 shares one result (and one extraction while it runs). The script thread meanwhile
 draws the progress the extraction reports; elements drawn inside a cached
-function would be replayed on every later cache hit, so none are.
+function would be replayed on every later cache hit, so none are. A long load
+hands the page what the store already holds, marked partial, and reruns the app
+when it is done.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import streamlit as st
@@ -19,6 +23,9 @@ from dashboard.org import Org
 
 FIRST_WAIT_S = 0.3  # a cache hit returns well within this: no progress box
 POLL_S = 0.25
+PARTIAL_AFTER_S = 2.0  # a load still fetching after this shows what is stored
+PARTIAL_EVERY_S = 20.0  # a page of figures so far is redrawn this often
+FAILURE_KEPT_S = 60.0  # a failed background load is reported to the next run
 STAGES = {
     "forms": "Choosing the survey form",
     "conversations": "Reading surveyed conversations",
@@ -26,6 +33,14 @@ STAGES = {
     "names": "Looking up agent, queue and wrap-up code names",
     "done": "Done",
 }
+WAITING = "Waiting for another load of this org to finish"
+# Stages in which rows are arriving in the store (or about to): a load in one of
+# them long enough shows what is stored. A warm reopen, which only reads the
+# store, never reports them.
+FETCHING = frozenset({"waiting", "conversations", "answers"})
+
+# Each script run happens on one thread: the partial datasets of this run.
+_this_run = threading.local()
 
 
 class ProgressBoard:
@@ -51,14 +66,61 @@ class ProgressBoard:
             self._latest.pop(key, None)
 
 
+class Loads:
+    """The loads in flight, by key, shared by every session and script run.
+
+    A run asking for a dataset that is still being extracted joins that load
+    instead of queueing another; a load that failed in the background (its run
+    had already drawn figures so far) is handed to the next run to report.
+    """
+
+    def __init__(self, workers: ThreadPoolExecutor) -> None:
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._futures: dict[str, Future[Dataset]] = {}
+        self._failed_at: dict[str, float] = {}
+
+    def start(self, key: str, load: Callable[[], Dataset]) -> Future[Dataset]:
+        with self._lock:
+            future = self._futures.get(key)
+            if future is None or not self._joinable(key, future):
+                future = self._workers.submit(load)
+                self._futures[key] = future
+                self._failed_at.pop(key, None)
+                future.add_done_callback(lambda done: self._finished(key, done))
+            return future
+
+    def running(self) -> bool:
+        """True while any load is still being extracted."""
+        with self._lock:
+            return any(not future.done() for future in self._futures.values())
+
+    def _joinable(self, key: str, future: Future[Dataset]) -> bool:
+        if not future.done():
+            return True
+        failed_at = self._failed_at.get(key)
+        return failed_at is not None and time.monotonic() - failed_at < FAILURE_KEPT_S
+
+    def _finished(self, key: str, future: Future[Dataset]) -> None:
+        if future.exception() is not None:
+            with self._lock:
+                self._failed_at[key] = time.monotonic()
+
+
 @st.cache_resource
-def _workers() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="csat-load")
+def _loads() -> Loads:
+    return Loads(ThreadPoolExecutor(max_workers=4, thread_name_prefix="csat-load"))
 
 
 @st.cache_resource
 def _board() -> ProgressBoard:
     return ProgressBoard()
+
+
+@st.cache_resource
+def _org_lock(org_key: str) -> threading.Lock:
+    """One extraction at a time per org: each would take the whole request budget."""
+    return threading.Lock()
 
 
 # A resource, not `st.cache_data`: that would pickle the frames once and unpickle
@@ -68,24 +130,54 @@ def _board() -> ProgressBoard:
 def _cached_dataset(
     org_key: str, request: ExtractRequest, _org: Org, _report: ProgressCallback
 ) -> Dataset:
-    return _org.open(request, _report)
+    lock = _org_lock(org_key)
+    if not lock.acquire(blocking=False):
+        _report(Progress(stage="waiting", done=0, total=None, message=WAITING))
+        lock.acquire()
+    try:
+        return _org.open(request, _report)
+    finally:
+        lock.release()
 
 
-def load_dataset(org: Org, request: ExtractRequest) -> Dataset:
+def new_run() -> None:
+    """Forget the partial datasets of the previous script run on this thread."""
+    _this_run.partial = {}
+
+
+def load_dataset(
+    org: Org, request: ExtractRequest, what: str = "survey responses"
+) -> Dataset:
     """The dataset for `request`; shows progress while it has to be fetched.
 
-    Errors come out as the `csat` error tree for the page's error boundary; what
-    was fetched before a failure stays in the store.
+    A load that is still fetching after `PARTIAL_AFTER_S` returns what the store
+    holds so far instead (`Dataset.partial`), and leaves a progress line that
+    reruns the app when the load is done. Errors come out as the `csat` error
+    tree for the page's error boundary; what was fetched before a failure stays
+    in the store.
     """
     key = f"{org.key}|{request!r}"
+    partial: dict[str, Dataset] = getattr(_this_run, "partial", {})
+    if key in partial:
+        return partial[key]
     board = _board()
-    future = _workers().submit(
-        _cached_dataset, org.key, request, org, board.reporter(key)
+    future = _loads().start(
+        key, lambda: _cached_dataset(org.key, request, org, board.reporter(key))
     )
     if not wait([future], timeout=FIRST_WAIT_S).done:
-        _follow(future, board, key)
+        known = _follow(future, board, key, lambda: org.known(request), what)
+        if known is not None:
+            partial[key] = known
+            _this_run.partial = partial
+            _watch(future, board, key, what)
+            return known
     board.forget(key)
     return future.result()
+
+
+def loading() -> bool:
+    """True while any dataset is still being extracted (in any session)."""
+    return _loads().running()
 
 
 def refresh(org: Org, request: ExtractRequest) -> Dataset:
@@ -99,22 +191,71 @@ def forget_datasets() -> None:
     _cached_dataset.clear()
 
 
-def _follow(future: Future[Dataset], board: ProgressBoard, key: str) -> None:
-    """Draw progress until `future` is done, then take the box away again."""
+def _follow(
+    future: Future[Dataset],
+    board: ProgressBoard,
+    key: str,
+    known: Callable[[], Dataset | None],
+    what: str,
+) -> Dataset | None:
+    """Draw progress until `future` is done or what is stored can be shown.
+
+    Returns the dataset read from the store, or None once `future` is done.
+    """
     slot = st.empty()
-    with slot.status("Fetching survey responses from Genesys Cloud…", expanded=True):
+    began = time.monotonic()
+    tried = began
+    found: Dataset | None = None
+    with slot.status(f"Fetching {what} from Genesys Cloud…", expanded=True):
         bar = st.progress(0.0, text=STAGES["forms"])
         while not wait([future], timeout=POLL_S).done:
             progress = board.latest(key)
             if progress is not None:
                 bar.progress(progress_fraction(progress), text=describe(progress))
+            now = time.monotonic()
+            if (
+                progress is not None
+                and progress.stage in FETCHING
+                and now - tried >= PARTIAL_AFTER_S
+            ):
+                tried = now
+                found = known()
+                if found is not None:
+                    break
     slot.empty()
+    return None if future.done() else found
+
+
+def _watch(future: Future[Dataset], board: ProgressBoard, key: str, what: str) -> None:
+    """A progress line that reruns the app when `future` is done.
+
+    Every `PARTIAL_EVERY_S` it reruns the app anyway, so the figures so far grow.
+    """
+    shown = time.monotonic()
+
+    @st.fragment(run_every=POLL_S * 4)
+    def still_fetching() -> None:
+        if future.done() or time.monotonic() - shown >= PARTIAL_EVERY_S:
+            st.rerun()
+        progress = board.latest(key)
+        line = f"Fetching {what} from Genesys Cloud: the figures below are what "
+        line += "has arrived so far and will change."
+        if progress is not None:
+            line += f" {describe(progress)}."
+        st.progress(
+            0.0 if progress is None else progress_fraction(progress),
+            text=line,
+        )
+
+    still_fetching()
 
 
 def progress_fraction(progress: Progress) -> float:
     """How far along, 0..1; stages without a total count as halfway through."""
     order = list(STAGES)
-    stage = order.index(progress.stage) if progress.stage in order else 0
+    if progress.stage not in order:
+        return 0.0
+    stage = order.index(progress.stage)
     within = 0.5
     if progress.total:
         within = min(1.0, progress.done / progress.total)
@@ -123,6 +264,8 @@ def progress_fraction(progress: Progress) -> float:
 
 def describe(progress: Progress) -> str:
     """One status line: the stage, and how many of how many, when known."""
+    if progress.stage == "waiting":
+        return WAITING
     what = STAGES.get(progress.stage, progress.stage)
     if progress.total:
         return f"{what}: {progress.done:,d} of {progress.total:,d}"

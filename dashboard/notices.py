@@ -32,6 +32,8 @@ def render_period_notices(context: PageContext) -> bool:
     """Mark a provisional period; explain an empty one. False when empty."""
     view = context.view
     day = context.provisional_day
+    if context.data.partial:
+        return _render_partial_notice(context)
     if day is not None and day <= view.end:
         late = (
             "Evaluators can still release evaluations"
@@ -61,3 +63,28 @@ def render_period_notices(context: PageContext) -> bool:
         icon=":material/search_off:",
     )
     return False
+
+
+def _render_partial_notice(context: PageContext) -> bool:
+    """Figures so far while the range is still being fetched. False when empty."""
+    view = context.view
+    if context.rows.empty:
+        st.info(
+            f"**Nothing stored yet for {describe_range(view.start, view.end)}"
+            f"{' with these filters' if view.filters.active() else ''}.** "
+            "Responses are still being fetched; this page fills in as they arrive.",
+            icon=":material/downloading:",
+        )
+        return False
+    st.info(
+        f"**Still fetching {describe_range(view.start, view.end)}.** These are the "
+        f"figures of the {len(context.rows):,d} {_items(context)} stored so far, not "
+        "the "
+        "final ones: the page redraws as more arrive and once fetching is done.",
+        icon=":material/downloading:",
+    )
+    return True
+
+
+def _items(context: PageContext) -> str:
+    return "evaluations" if context.data.form.source == "evaluation" else "surveys"

@@ -21,7 +21,7 @@ from csat.client import GenesysClient
 from csat.config import Config, tuning_from_env
 from csat.dataset import Dataset, ExtractRequest, FormChoice, ProgressCallback, Source
 from csat.errors import MissingPermissionError, NotFoundError
-from csat.extract import ExtractOptions, open_dataset_sync
+from csat.extract import ExtractOptions, known_dataset, open_dataset_sync
 from csat.forms import list_form_choices
 from dashboard.demo import DEMO_RATE_PER_MINUTE, pinned_as_of, start_demo_org
 from dashboard.ranges import Clock, system_clock, today_in
@@ -78,6 +78,10 @@ class Org:
         """Bring the store up to date for `request` and read it back."""
         options = ExtractOptions(now=self.clock) if self.pinned else None
         return open_dataset_sync(self.config, request, progress, options)
+
+    def known(self, request: ExtractRequest) -> Dataset | None:
+        """What the store holds for `request` now, without any request."""
+        return known_dataset(self.config, request)
 
     def interaction_url(self, conversation_id: str) -> str | None:
         return self.config.interaction_url(conversation_id)

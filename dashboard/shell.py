@@ -11,7 +11,7 @@ from csat.logging_setup import configure_logging
 from dashboard.boundary import error_boundary
 from dashboard.context import remember_view
 from dashboard.groups import apply_drill_down
-from dashboard.loader import load_dataset, refresh
+from dashboard.loader import load_dataset, new_run, refresh
 from dashboard.org import current_org
 from dashboard.sidebar import (
     link_notices,
@@ -46,6 +46,7 @@ def run_app() -> None:
         layout="wide",
     )
     configure_logging(loggers=("csat", "genesys_sim", "dashboard"))
+    new_run()
     navigation = st.navigation(
         [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES]
     )

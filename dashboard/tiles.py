@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from csat.dataset import Source
 from csat.metrics import FORMULAS, Formula, Summary, changed
 
 RESPONSES = Formula(
@@ -38,14 +39,39 @@ class Tile:
     judged: bool = True  # False: a count, whose change has no interval to judge
 
 
-def build_tiles(current: Summary, previous: Summary | None) -> list[Tile]:
+EVALUATION_RESPONSES = Formula(
+    "Responses",
+    "Evaluations with status Finished in the period. Pending and in-progress "
+    "evaluations are counted on the Data health page, never here.",
+)
+
+
+@dataclass(frozen=True)
+class Words:
+    """How the tiles name what was counted: surveys, or evaluations."""
+
+    finished: str = "finished surveys"
+    sent: str = "sent"
+    responses: Formula = RESPONSES
+
+
+WORDS: dict[Source, Words] = {
+    "survey": Words(),
+    "evaluation": Words("finished evaluations", "started", EVALUATION_RESPONSES),
+}
+
+
+def build_tiles(
+    current: Summary, previous: Summary | None, source: Source = "survey"
+) -> list[Tile]:
     """The five Overview tiles, each with its change against `previous`."""
+    words = WORDS[source]
     return [
-        _responses_tile(current, previous),
+        _responses_tile(current, previous, words),
         _csat_tile(current, previous),
         _mean_tile(current, previous),
         _nps_tile(current, previous),
-        _rate_tile(current, previous),
+        _rate_tile(current, previous, words),
     ]
 
 
@@ -82,15 +108,15 @@ def _judgement(tile: Tile) -> str | None:
     return CALLED_OUT if tile.called_out else NOT_CALLED_OUT
 
 
-def _responses_tile(current: Summary, previous: Summary | None) -> Tile:
+def _responses_tile(current: Summary, previous: Summary | None, words: Words) -> Tile:
     delta = (
         None if previous is None else f"{current.responses - previous.responses:+,d}"
     )
     return Tile(
         "Responses",
         f"{current.responses:,d}",
-        "finished surveys",
-        RESPONSES,
+        words.finished,
+        words.responses,
         delta,
         judged=False,
     )
@@ -136,13 +162,13 @@ def _nps_tile(current: Summary, previous: Summary | None) -> Tile:
     )
 
 
-def _rate_tile(current: Summary, previous: Summary | None) -> Tile:
+def _rate_tile(current: Summary, previous: Summary | None, words: Words) -> Tile:
     rate = current.response_rate
     before = None if previous is None else previous.response_rate
     return Tile(
         "Response rate",
         percent(rate.value),
-        f"{rate.successes:,d} of {rate.n:,d} sent · "
+        f"{rate.successes:,d} of {rate.n:,d} {words.sent} · "
         f"{interval(rate.low, rate.high, percent)}",
         FORMULAS["response_rate"],
         None if before is None else points(rate.value, before.value),

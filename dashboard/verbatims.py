@@ -5,10 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from csat.dataset import FormInfo
 from dashboard.text import escape_markdown
 from dashboard.tiles import MISSING
 
 CARDS = 50
+
+
+def comments_order(form: FormInfo) -> str:
+    """What the comments are and in which order they come, for the caption."""
+    what = "evaluator comments" if form.source == "evaluation" else "comments"
+    if form.nps_question is None:
+        return f"{what}, lowest CSAT score first"
+    return f"{what}, detractors (NPS 0-6) first, then by CSAT score"
 
 
 def render_comment_cards(table: pd.DataFrame, limit: int = CARDS) -> None:

@@ -7,7 +7,7 @@ from dashboard.context import page_context
 from dashboard.filters import search_text
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.shell import require_frame
-from dashboard.verbatims import CARDS, render_comment_cards
+from dashboard.verbatims import CARDS, comments_order, render_comment_cards
 from dashboard.views import comments_table
 
 require_frame()
@@ -21,8 +21,8 @@ with error_boundary("showing comments"):
         found = search_text(context.rows, query, ["comment", "nps_comment"])
         table = comments_table(found, context.view.tz)
         st.caption(
-            f"{len(table):,d} comments, detractors (NPS 0-6) first, then by CSAT "
-            f"score. The first {CARDS} are shown as cards."
+            f"{len(table):,d} {comments_order(context.data.form)}. "
+            f"The first {CARDS} are shown as cards."
         )
         render_comment_cards(table)
         with st.expander(f"All {len(table):,d} comments as a table"):

@@ -14,6 +14,7 @@ from dashboard.health import (
 from dashboard.notices import render_period_notices
 from dashboard.shell import require_frame
 from dashboard.text import escape_markdown
+from dashboard.tiles import MISSING
 
 require_frame()
 
@@ -25,9 +26,16 @@ with error_boundary("showing data health"):
 
     cached, requests, retries, limited = st.columns(4)
     cached.metric("Cached data updated", age(health.cached_at, context.org.clock()))
-    requests.metric("API requests (last fetch)", f"{health.requests:,d}")
-    retries.metric("Retries", f"{health.retries:,d}")
-    limited.metric("Rate-limited answers (429)", f"{health.rate_limited:,d}")
+    counters = (
+        (requests, "API requests (last fetch)", health.requests),
+        (retries, "Retries", health.retries),
+        (limited, "Rate-limited answers (429)", health.rate_limited),
+    )
+    for column, label, count in counters:
+        if context.data.partial:
+            column.metric(label, MISSING, help="Counted once the fetch is done.")
+        else:
+            column.metric(label, f"{count:,d}")
     if health.data_availability is not None:
         available = f"{health.data_availability:%Y-%m-%d %H:%M}"
         st.caption(f"Analytics jobs have data up to {available} UTC.")

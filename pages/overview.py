@@ -17,7 +17,7 @@ from dashboard.charts import (
     nps_chart,
     trend_chart,
 )
-from dashboard.context import page_context, previous_rows
+from dashboard.context import comparison_cutoff, page_context, previous_rows
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.shell import require_frame
 from dashboard.tiles import build_tiles, render_tiles
@@ -31,8 +31,22 @@ with error_boundary("showing the overview"):
     st.title("Overview")
     render_form_notice(context.data.form)
     if render_period_notices(context):
-        previous = summarize(previous_rows(context))
-        render_tiles(build_tiles(summarize(context.rows), previous))
+        before = previous_rows(context)
+        previous = None if before is None else summarize(before)
+        render_tiles(
+            build_tiles(summarize(context.rows), previous, context.data.form.source)
+        )
+        if previous is None:
+            st.caption(
+                "The change against the previous period is shown once both "
+                "periods are fetched."
+            )
+        elif (cutoff := comparison_cutoff(context)) is not None:
+            st.caption(
+                "The period is still running: changes compare it with the "
+                f"previous period up to the same time ({cutoff:%d %b %Y %H:%M} "
+                f"{view.tz})."
+            )
 
         left, right = st.columns(2)
         left.subheader("CSAT score distribution")

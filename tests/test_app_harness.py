@@ -9,6 +9,7 @@ xdist group, so the first extraction is shared through Streamlit's caches.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -42,8 +43,13 @@ def app_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def demo_env(app_store: Path) -> Iterator[None]:
-    """No credentials (so the demo org), a pinned demo clock, a temporary store."""
+    """No credentials (so the demo org), a pinned demo clock, a temporary store.
+
+    Figures asserted here are final ones, so a slow load is waited for instead of
+    showing figures so far (test_app_partial covers those).
+    """
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("dashboard.loader.PARTIAL_AFTER_S", math.inf)
         for name in (*CREDENTIALS, "GENESYS_BASE_URL", "CSAT_TIMEZONE"):
             patch.delenv(name, raising=False)
         patch.setenv("CSAT_STORE", str(app_store))
@@ -175,3 +181,11 @@ def test_an_evaluation_form_is_labelled_evaluation_based(demo_env: None) -> None
     assert not at.exception
     assert at.warning[0].value.startswith("Evaluation-based figures")
     assert "not the customers' own survey answers" in at.warning[0].value
+    caption = next(c.value for c in at.caption if "comments" in c.value)
+    assert "evaluator comments, lowest CSAT score first" in caption
+    assert "NPS" not in caption
+
+    at.switch_page("pages/overview.py").run()
+    details = [c.value for c in at.caption]
+    assert "finished evaluations" in details
+    assert not any("surveys" in d or " sent " in d for d in details)

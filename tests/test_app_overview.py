@@ -41,8 +41,15 @@ def share(rows: list[Row], keep: Any) -> float:
     return sum(1 for r in rows if keep(r)) / len(rows)
 
 
-def test_changes_are_against_the_previous_30_days(org: Any) -> None:
-    now, before = truth(org, LAST_30_DAYS), truth(org, PREVIOUS_30_DAYS)
+def test_changes_are_against_the_previous_30_days_up_to_the_same_time(
+    org: Any,
+) -> None:
+    # The range ends today, at noon: the previous one is cut at noon 30 days ago.
+    cutoff = harness.AS_OF - timedelta(days=30)
+    now = truth(org, LAST_30_DAYS)
+    before = [
+        r for r in truth(org, PREVIOUS_30_DAYS) if r["conversation_start"] < cutoff
+    ]
     top = lambda r: r["csat_score"] >= r["csat_scale_max"] - 1  # noqa: E731
     scored_now = [r for r in finished(now) if r["csat_score"] is not None]
     scored_before = [r for r in finished(before) if r["csat_score"] is not None]
@@ -53,6 +60,25 @@ def test_changes_are_against_the_previous_30_days(org: Any) -> None:
     assert deltas[0] == f"{len(finished(now)) - len(finished(before)):+,d}"
     change = 100 * (share(scored_now, top) - share(scored_before, top))
     assert deltas[1] == f"{change:+.1f} pts"
+    assert any(
+        "up to the same time (21 Oct 2026 12:00 UTC)" in c.value for c in at.caption
+    )
+
+
+def test_today_is_compared_with_yesterday_up_to_the_same_hour(org: Any) -> None:
+    yesterday = harness.TODAY - timedelta(days=1)
+    cutoff = harness.AS_OF - timedelta(days=1)
+    today = finished(truth(org, (harness.TODAY, harness.TODAY)))
+    before = [
+        r
+        for r in finished(truth(org, (yesterday, yesterday)))
+        if r["conversation_start"] < cutoff
+    ]
+    assert len(before) < len(finished(truth(org, (yesterday, yesterday))))
+
+    at = open_app(query={"range": "Today"})
+
+    assert at.metric[0].delta == f"{len(today) - len(before):+,d}"
 
 
 def test_distribution_lists_every_scale_value_with_its_count(org: Any) -> None:

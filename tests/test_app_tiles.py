@@ -57,6 +57,15 @@ def test_tiles_show_the_figures_as_the_metric_definitions_read() -> None:
     assert tiles[4].detail.startswith("10 of 25 sent")
 
 
+def test_evaluation_tiles_count_evaluations_not_surveys() -> None:
+    tiles = build_tiles(EXAMPLE, None, "evaluation")
+
+    assert [t.value for t in tiles] == ["10", "66.7 %", "3.67 / 5", "11.1", "40.0 %"]
+    assert tiles[0].detail == "finished evaluations"
+    assert "survey" not in tiles[0].formula.text.casefold()
+    assert tiles[4].detail.startswith("10 of 25 started")
+
+
 def test_changes_are_called_out_only_when_intervals_do_not_overlap() -> None:
     tiles = build_tiles(MUCH_BETTER, EXAMPLE)
 
