@@ -79,13 +79,28 @@ def nps_chart(breakdown: pd.DataFrame) -> alt.Chart:
 
 
 def trend_chart(
-    table: pd.DataFrame, metric: str, provisional_day: date | None, freq: str
+    table: pd.DataFrame,
+    metric: str,
+    provisional_day: date | None,
+    freq: str,
+    days: tuple[date, date] | None = None,
 ) -> alt.LayerChart:
-    """A metric per period with its 95 % band; provisional periods hollow."""
+    """A metric per period with its 95 % band; provisional periods hollow.
+
+    Weeks are labelled by the days of the range they cover (`days`), and a week
+    the range cuts short says so.
+    """
     value, low, high, title = TREND_METRICS[metric]
     data = _trend_data(table, value, low, high)
     data["state"] = provisional_states(table["period"], provisional_day, freq)
-    base = alt.Chart(data).encode(x=alt.X("period:T", title=None))
+    if freq == "week":
+        data["label"] = week_labels(table["period"], days)
+        x = alt.X("label:O", sort=None, title=None, axis=alt.Axis(labelAngle=0))
+        tooltip = [alt.Tooltip("label:O", title="Week"), *_trend_tooltip(title)[1:]]
+    else:
+        x = alt.X("period:T", title=None)
+        tooltip = _trend_tooltip(title)
+    base = alt.Chart(data).encode(x=x)
     band = base.mark_area(opacity=0.18, color=BAND_COLOUR).encode(
         y=alt.Y("low:Q", title=title), y2="high:Q"
     )
@@ -97,7 +112,7 @@ def trend_chart(
             scale=alt.Scale(domain=[FINAL, PROVISIONAL], range=[BAND_COLOUR, "white"]),
             legend=alt.Legend(title=None, orient="bottom"),
         ),
-        tooltip=_trend_tooltip(title),
+        tooltip=tooltip,
     )
     chart: alt.LayerChart = alt.LayerChart(layer=[band, line, points]).properties(
         height=TREND_HEIGHT
@@ -159,6 +174,24 @@ def provisional_states(
     last_days = [period + length - timedelta(days=1) for period in periods]
     states = [PROVISIONAL if last >= provisional_day else FINAL for last in last_days]
     return pd.Series(states, index=periods.index)
+
+
+def week_labels(mondays: pd.Series, days: tuple[date, date] | None) -> list[str]:
+    """ "26 Oct - 1 Nov" per week; the days of a week cut by `days`, "(partial)"."""
+    labels = []
+    for monday in mondays:
+        sunday = monday + timedelta(days=6)
+        first, last = monday, sunday
+        if days is not None:
+            first, last = max(monday, days[0]), min(sunday, days[1])
+        label = _day(first) if first == last else f"{_day(first)} - {_day(last)}"
+        cut = (first, last) != (monday, sunday)
+        labels.append(f"{label} (partial)" if cut else label)
+    return labels
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b}"
 
 
 def _trend_tooltip(title: str) -> list[alt.Tooltip]:

@@ -70,8 +70,9 @@ class Loads:
     """The loads in flight, by key, shared by every session and script run.
 
     A run asking for a dataset that is still being extracted joins that load
-    instead of queueing another; a load that failed in the background (its run
-    had already drawn figures so far) is handed to the next run to report.
+    instead of queueing another. A load that failed is kept until a run has
+    reported its error (for a while at most), so a failure in the background,
+    after figures so far were drawn, still reaches the page.
     """
 
     def __init__(self, workers: ThreadPoolExecutor) -> None:
@@ -81,14 +82,23 @@ class Loads:
         self._failed_at: dict[str, float] = {}
 
     def start(self, key: str, load: Callable[[], Dataset]) -> Future[Dataset]:
+        """The running (or failed, unreported) load of `key`, or a new one."""
         with self._lock:
             future = self._futures.get(key)
-            if future is None or not self._joinable(key, future):
-                future = self._workers.submit(load)
-                self._futures[key] = future
+            if future is not None and self._joinable(key, future):
+                return future
+            future = self._workers.submit(load)
+            self._futures[key] = future
+            self._failed_at.pop(key, None)
+        future.add_done_callback(lambda done: self._finished(key, done))
+        return future
+
+    def reported(self, key: str, future: Future[Dataset]) -> None:
+        """A run has shown the error of `future`; the next run tries again."""
+        with self._lock:
+            if self._futures.get(key) is future:
+                del self._futures[key]
                 self._failed_at.pop(key, None)
-                future.add_done_callback(lambda done: self._finished(key, done))
-            return future
 
     def running(self) -> bool:
         """True while any load is still being extracted."""
@@ -102,8 +112,14 @@ class Loads:
         return failed_at is not None and time.monotonic() - failed_at < FAILURE_KEPT_S
 
     def _finished(self, key: str, future: Future[Dataset]) -> None:
-        if future.exception() is not None:
-            with self._lock:
+        with self._lock:
+            if self._futures.get(key) is not future:
+                return
+            if future.exception() is None:
+                # The dataset lives in the cache; holding it here too would
+                # keep it alive after the cache lets it go.
+                del self._futures[key]
+            else:
                 self._failed_at[key] = time.monotonic()
 
 
@@ -172,7 +188,11 @@ def load_dataset(
             _watch(future, board, key, what)
             return known
     board.forget(key)
-    return future.result()
+    try:
+        return future.result()
+    except BaseException:
+        _loads().reported(key, future)
+        raise
 
 
 def loading() -> bool:

@@ -76,7 +76,13 @@ with error_boundary("showing the overview"):
         )
         if table[TREND_METRICS[metric][0]].notna().any():
             st.altair_chart(
-                trend_chart(table, metric, context.provisional_day, freq),
+                trend_chart(
+                    table,
+                    metric,
+                    context.provisional_day,
+                    freq,
+                    (view.start, view.end),
+                ),
                 height=TREND_HEIGHT,
             )
         else:

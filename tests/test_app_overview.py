@@ -124,6 +124,14 @@ def test_weekly_trend_adds_up_and_marks_the_look_back_week_provisional(
     # The store was filled with the clock at 20 Nov 12:00 and a 7-day look-back:
     # surveys from 13 Nov on may still be answered.
     assert data["state"].tolist() == ["final"] * 3 + ["provisional"] * 2
+    # 22 Oct is a Thursday and 20 Nov a Friday: both end weeks are cut short.
+    assert data["label"].tolist() == [
+        "22 Oct - 25 Oct (partial)",
+        "26 Oct - 1 Nov",
+        "2 Nov - 8 Nov",
+        "9 Nov - 15 Nov",
+        "16 Nov - 20 Nov (partial)",
+    ]
 
 
 def test_daily_trend_points_are_final_before_the_look_back_period() -> None:

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from conftest import AS_OF, CLIENT_ID, CLIENT_SECRET, FakeClock, small_spec
-from test_extract import RecordingTransport, differences
+from test_extract import RecordingTransport, differences, normalized
 
 from csat.client import GenesysClient
 from csat.config import Config
 from csat.dataset import Dataset, ExtractRequest, Progress
 from csat.errors import MissingPermissionError
-from csat.extract import ExtractOptions, Extractor
+from csat.extract import ExtractOptions, Extractor, known_dataset
 from csat.store import Store
+from csat.timerange import local_range_to_utc
 from genesys_sim import Faults, Limits
 from genesys_sim.truth import ground_truth
 
@@ -162,6 +163,40 @@ def test_a_crash_mid_run_resumes_without_reading_a_survey_twice(
     finished = dataset.responses["survey_status"] == "Finished"
     read = set(before.survey_ids()) | set(after.survey_ids())
     assert set(dataset.responses.loc[finished, "survey_id"]) <= read
+
+
+def test_what_a_stopped_run_stored_can_be_read_without_a_request(
+    make_sim: MakeSim, tmp_path: Path
+) -> None:
+    sim = make_sim(small_spec(), limits=FAST)
+    config = Config.for_base_url(
+        sim.base_url, CLIENT_ID, CLIENT_SECRET, store_path=tmp_path
+    )
+    assert known_dataset(config, REQUEST) is None  # no form chosen yet
+
+    def crash_on_first_answers(progress: Progress) -> None:
+        if progress.stage == "answers":
+            raise CrashError
+
+    recorded = RecordingTransport()
+    with pytest.raises(CrashError):
+        extract(sim, tmp_path, transport=recorded, progress=crash_on_first_answers)
+    asked = sim.stats.total
+    known = known_dataset(config, REQUEST)
+
+    assert sim.stats.total == asked
+    assert known is not None and known.partial
+    expected = {str(r["survey_id"]): r for r in truth(sim)}
+    ids = list(known.responses["survey_id"])
+    assert 0 < len(ids) <= len(expected) and set(ids) <= set(expected)
+    answered = stored_answers(sim, tmp_path, recorded.survey_ids())
+    scored = known.responses.set_index("survey_id").loc[sorted(answered)]
+    assert [normalized(v) for v in scored["csat_score"]] == [
+        expected[i]["csat_score"] for i in sorted(answered)
+    ]
+    wanted = local_range_to_utc(REQUEST.start, REQUEST.end, REQUEST.tz)
+    assert known.health.provisional_from == wanted.start
+    assert any("Still fetching" in note for note in known.health.notes)
 
 
 def stored_answers(
