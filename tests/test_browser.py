@@ -107,11 +107,14 @@ def page(dashboard: str) -> Iterator[Any]:
         browser.close()
 
 
+FETCHING = re.compile(r"Fetching .* from Genesys Cloud")
+
+
 def settle(page: Any) -> None:
     """Wait until the script run (and any data load) has finished."""
     page.wait_for_timeout(500)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-    page.get_by_text("Fetching survey responses").wait_for(state="hidden")
+    page.get_by_text(FETCHING).first.wait_for(state="hidden")
     page.wait_for_timeout(500)
 
 
@@ -149,8 +152,12 @@ def expected_rows() -> list[dict[str, Any]]:
 
 
 def test_a_supervisor_session_in_a_real_browser(page: Any) -> None:
+    # The store starts empty: the first load shows the figures it has so far.
+    expect(page.get_by_text("Still fetching 22 Oct 2026 - 20 Nov 2026")).to_be_visible()
     page.get_by_text("Responses", exact=True).first.wait_for()
+    screenshot(page, "overview_so_far")
     settle(page)
+    expect(page.get_by_text("Still fetching")).to_have_count(0)
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("22 Oct 2026 - 20 Nov 2026 (UTC)")).to_be_visible()
     expect(sidebar.get_by_text("Demo data")).to_be_visible()
