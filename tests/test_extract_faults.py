@@ -37,6 +37,11 @@ class CrashError(Exception):
     """Stands in for a process killed mid-run."""
 
 
+def crash_on_first_answers(progress: Progress) -> None:
+    if progress.stage == "answers":
+        raise CrashError
+
+
 def extract(
     sim: RunningSimulator,
     store: Path,
@@ -146,10 +151,6 @@ def test_a_crash_mid_run_resumes_without_reading_a_survey_twice(
 ) -> None:
     sim = make_sim(small_spec(), limits=FAST)
 
-    def crash_on_first_answers(progress: Progress) -> None:
-        if progress.stage == "answers":
-            raise CrashError
-
     before = RecordingTransport()
     with pytest.raises(CrashError):
         extract(sim, tmp_path, transport=before, progress=crash_on_first_answers)
@@ -173,10 +174,6 @@ def test_what_a_stopped_run_stored_can_be_read_without_a_request(
         sim.base_url, CLIENT_ID, CLIENT_SECRET, store_path=tmp_path
     )
     assert known_dataset(config, REQUEST) is None  # no form chosen yet
-
-    def crash_on_first_answers(progress: Progress) -> None:
-        if progress.stage == "answers":
-            raise CrashError
 
     recorded = RecordingTransport()
     with pytest.raises(CrashError):
