@@ -108,8 +108,10 @@ def resolve_org(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> Org:
         return Org(config=config, label=f"Genesys Cloud · {where}")
     as_of = pinned_as_of(environ)
     demo = start_demo_org(as_of)
-    tuning = {"requests_per_minute": 0.9 * DEMO_RATE_PER_MINUTE}
+    tuning: dict[str, Any] = {"requests_per_minute": 0.9 * DEMO_RATE_PER_MINUTE}
     tuning.update(tuning_from_env(environ, secrets))
+    # The simulator also stands in for the web app, so interaction links open.
+    tuning["apps_base_url"] = demo.base_url
     config = Config.for_base_url(
         demo.base_url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, demo=True, **tuning
     )

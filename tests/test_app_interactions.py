@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -62,8 +63,15 @@ def test_rows_carry_agent_queue_and_media_of_the_credited_agent(org: Any) -> Non
         strict=True,
     )  # fmt: skip
     assert {s: (a, q, m) for s, a, q, m in shown} == expected
-    # The demo org has no Genesys Cloud web app to link to.
-    assert table["Link"].isna().all()
+    # The demo's simulator stands in for the web app, at the real link's path.
+    links = zip(table["Link"], table["Conversation ID"], strict=True)
+    assert all(
+        re.fullmatch(
+            rf"http://127\.0\.0\.1:\d+/directory/#/analytics/interactions/{c}/admin",
+            link,
+        )
+        for link, c in links
+    )
 
 
 def test_score_filters_keep_matching_rows_only(org: Any) -> None:

@@ -192,6 +192,15 @@ def test_a_supervisor_session_in_a_real_browser(page: Any) -> None:
     }
     assert {r["Media type"] for r in table} == {"chat"}
 
+    # The demo's interaction link opens the simulator's page of that interaction.
+    first = table[0]
+    viewer = page.context.browser.new_page()
+    viewer.goto(first["Link"])
+    heading = f"Interaction {first['Conversation ID']}"
+    expect(viewer.get_by_role("heading", name=heading)).to_be_visible()
+    expect(viewer.get_by_text(first["Agent"]).first).to_be_visible()
+    viewer.context.close()
+
     for title, name in [
         ("Agents and queues", "agents_and_queues"),
         ("Comments", "comments"),

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 from genesys_sim.routes import (
     aggregates,
+    apps,
     details,
     evaluations,
     forms,
@@ -31,4 +32,5 @@ def all_routes() -> list[BaseRoute]:
         *jobs.ROUTES,
         *aggregates.ROUTES,
         *lookups.ROUTES,
+        *apps.ROUTES,
     ]
