@@ -185,7 +185,9 @@ def load_dataset(
         if known is not None:
             partial[key] = known
             _this_run.partial = partial
-            _watch(future, board, key, what)
+            # Nothing stored yet: look again soon rather than in a while.
+            every = PARTIAL_EVERY_S if len(known.responses) else 2 * PARTIAL_AFTER_S
+            _watch(future, board, key, what, every)
             return known
     board.forget(key)
     try:
@@ -223,8 +225,7 @@ def _follow(
     Returns the dataset read from the store, or None once `future` is done.
     """
     slot = st.empty()
-    began = time.monotonic()
-    tried = began
+    tried = time.monotonic()
     found: Dataset | None = None
     with slot.status(f"Fetching {what} from Genesys Cloud…", expanded=True):
         bar = st.progress(0.0, text=STAGES["forms"])
@@ -246,16 +247,18 @@ def _follow(
     return None if future.done() else found
 
 
-def _watch(future: Future[Dataset], board: ProgressBoard, key: str, what: str) -> None:
+def _watch(
+    future: Future[Dataset], board: ProgressBoard, key: str, what: str, every: float
+) -> None:
     """A progress line that reruns the app when `future` is done.
 
-    Every `PARTIAL_EVERY_S` it reruns the app anyway, so the figures so far grow.
+    Every `every` seconds it reruns the app anyway, so the figures so far grow.
     """
     shown = time.monotonic()
 
     @st.fragment(run_every=POLL_S * 4)
     def still_fetching() -> None:
-        if future.done() or time.monotonic() - shown >= PARTIAL_EVERY_S:
+        if future.done() or time.monotonic() - shown >= every:
             st.rerun()
         progress = board.latest(key)
         line = f"Fetching {what} from Genesys Cloud: the figures below are what "
