@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.views import answers_table, handlers
+
+
+def table_key(table: pd.DataFrame) -> str:
+    """The widget key of the listed rows: other rows, another key.
+
+    A table's selection is a row position, so a selection kept while the rows
+    change (a filter, figures so far growing) would name another interaction;
+    with the key changing too, the selection starts afresh.
+    """
+    ids = "\n".join(table["Survey ID"].astype(str)).encode()
+    return "interactions-" + hashlib.blake2b(ids, digest_size=8).hexdigest()
 
 
 def selected_survey(table: pd.DataFrame, rows: list[int]) -> str | None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.boundary import error_boundary
 from dashboard.context import page_context
-from dashboard.detail import render_detail, selected_survey
+from dashboard.detail import render_detail, selected_survey, table_key
 from dashboard.filters import finished_mask
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.row_filters import render_row_filters
@@ -41,7 +41,7 @@ with error_boundary("showing interactions"):
             hide_index=True,
             on_select="rerun",
             selection_mode="single-row",
-            key="interactions",
+            key=table_key(table),
             height=460,
             placeholder="\u2013",
             column_config={

@@ -11,6 +11,8 @@ import test_app_harness as harness
 from streamlit.testing.v1 import AppTest
 from test_app_harness import LAST_30_DAYS, Row, finished, open_app, truth
 
+from dashboard.detail import table_key
+
 app_store, demo_env, org = harness.app_store, harness.demo_env, harness.org
 pytestmark = [
     pytest.mark.slow,
@@ -109,7 +111,7 @@ def test_choosing_a_row_shows_its_answers_and_who_handled_it(org: Any) -> None:
     transferred = table.index[table["Transfers"] > 0][0]
     survey_id = table["Survey ID"].iloc[transferred]
 
-    at.session_state["interactions"] = {
+    at.session_state[table_key(table)] = {
         "selection": {"rows": [int(transferred)], "columns": [], "cells": []}
     }
     at.run()
@@ -122,3 +124,22 @@ def test_choosing_a_row_shows_its_answers_and_who_handled_it(org: Any) -> None:
     answers = at.dataframe[1].value
     satisfaction = answers.loc[answers["Question"].str.contains("satisf")]
     assert satisfaction["Answer"].iloc[0].endswith(f"({row['csat_score']})")
+
+
+def test_a_chosen_row_never_turns_into_another_interaction(org: Any) -> None:
+    at = interactions_page()
+    table = at.dataframe[0].value
+    chosen = int(table.index[table["CSAT"] == 5][0])
+    at.session_state[table_key(table)] = {
+        "selection": {"rows": [chosen], "columns": [], "cells": []}
+    }
+    at.run()
+    survey_id = str(table["Survey ID"].iloc[chosen])
+    assert any(c.value.startswith(f"Survey {survey_id} ") for c in at.caption)
+
+    # Keep the low scores only: the chosen row is no longer listed.
+    at.multiselect(key="csat").set_value([1, 2]).run()
+
+    assert len(at.dataframe[0].value) < len(table)
+    details = [c.value for c in at.caption if " on conversation " in c.value]
+    assert all(c.startswith(f"Survey {survey_id} ") for c in details), details
