@@ -46,6 +46,9 @@ def run_app() -> None:
         layout="wide",
     )
     configure_logging(loggers=("csat", "genesys_sim", "dashboard"))
+    # The tables' own CSV export writes customer text as typed, so "=HYPERLINK(…)"
+    # would run in a spreadsheet; the pages' download buttons are the safe way out.
+    st.set_option("client.disableDataExport", True)
     new_run()
     navigation = st.navigation(
         [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES]

@@ -132,6 +132,10 @@ def open_page(page: Any, title: str) -> None:
     settle(page)
 
 
+def grid_toolbar(page: Any) -> list[Any]:
+    return list(page.locator('[data-testid="stElementToolbar"] button').all())
+
+
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -180,6 +184,13 @@ def test_a_supervisor_session_in_a_real_browser(page: Any) -> None:
     expect(page.get_by_role("heading", name="Handled by")).to_be_visible()
     settle(page)
     screenshot(page, "interactions")
+
+    # The grid's own export would write customer text unescaped: it is off.
+    grid.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"] button').first
+    expect(toolbar).to_be_visible()
+    labels = [b.get_attribute("aria-label") for b in grid_toolbar(page)]
+    assert "Fullscreen" in labels and "Download as CSV" not in labels
 
     with page.expect_download() as download:
         page.get_by_text("Download these rows (CSV)").click()
