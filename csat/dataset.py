@@ -95,6 +95,7 @@ class Dataset:
     answers: pd.DataFrame
     health: Health
     partial: bool = False  # read from the store while an extraction still runs
+    stopped: bool = False  # partial, and that extraction ended in an error
 
 
 ProgressCallback = Callable[[Progress], None]

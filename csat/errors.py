@@ -147,6 +147,15 @@ class ServiceError(ApiError):
     hint = "Genesys Cloud is not answering reliably. Try again later."
 
 
+class AnswersUnreadError(ServiceError):
+    """Some responses' answers failed on every retry; everything else is stored."""
+
+    hint = (
+        "Everything else is stored. Run the same extraction again (in the "
+        "dashboard: press Refresh) to fetch the rest."
+    )
+
+
 class PaginationError(ApiError):
     """A paged endpoint repeated a page or cursor; stopping beats looping forever."""
 

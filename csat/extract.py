@@ -40,7 +40,7 @@ from csat.details import (
     plan_windows,
     survey_filters,
 )
-from csat.errors import JobsGaveUpError, NotFoundError
+from csat.errors import AnswersUnreadError, JobsGaveUpError, NotFoundError
 from csat.evaluations import EvaluationAnswers
 from csat.forms import (
     FormVersionCache,
@@ -228,7 +228,7 @@ class Extractor:
             async with asyncio.TaskGroup() as group:
                 for planned in plan:
                     pages = jobs.iter_pages if planned.by_job else reader.iter_pages
-                    fetching: list[asyncio.Task[None]] = []
+                    fetching: list[asyncio.Task[bool]] = []
                     try:
                         await self._read_pages(
                             pages(planned.window), resolved, answers, group, fetching
@@ -259,6 +259,11 @@ class Extractor:
             raise first_error(failures) from None
         if answers.missing:
             self.notes.append(f"{len(answers.missing)} responses no longer exist")
+        if answers.unread:
+            raise AnswersUnreadError(
+                f"The answers of {len(answers.unread)} responses could not be read "
+                "after every retry (server errors or rate limiting)."
+            )
 
     async def _read_pages(
         self,
@@ -266,7 +271,7 @@ class Extractor:
         resolved: ResolvedForm,
         answers: AnswerFetcher,
         group: asyncio.TaskGroup,
-        fetching: list[asyncio.Task[None]],
+        fetching: list[asyncio.Task[bool]],
     ) -> None:
         """Store a window's pages; `fetching` gets the tasks fetching answers."""
         async with aclosing(pages) as stream:
@@ -282,14 +287,20 @@ class Extractor:
     async def _close_window(
         self,
         planned: PlannedWindow,
-        fetching: list[asyncio.Task[None]],
+        fetching: list[asyncio.Task[bool]],
         resolved: ResolvedForm,
         now: datetime,
         total: int,
     ) -> None:
-        """Record the window once every answer of it is stored."""
-        for task in fetching:
-            await task
+        """Record the window once every answer of it is stored.
+
+        A window with answers left unread is not recorded, so the next run reads
+        it again (and fetches only what is not stored).
+        """
+        complete = [await task for task in fetching]
+        if not all(complete):
+            logger.warning("Window %s not recorded: answers unread", planned.window)
+            return
         self.store.record_window(
             source=resolved.source,
             context_id=resolved.context_id,
@@ -344,7 +355,8 @@ class Extractor:
             f"{stored} conversations stored",
         )
 
-    async def _store_answers(self, answers: AnswerFetcher, rows: list[Row]) -> None:
+    async def _store_answers(self, answers: AnswerFetcher, rows: list[Row]) -> bool:
+        """Fetch and store the answers of `rows`; False when some stay unread."""
         answered: list[Answered] = await answers.fetch_all(rows)
         with self.store.transaction():
             self.store.upsert_responses(row for row, _ in answered)
@@ -352,6 +364,8 @@ class Extractor:
                 self.store.upsert_answers(str(row["survey_id"]), answer_rows)
         self._counts["answers"] += len(answered)
         self._report("answers", self._counts["answers"], None, "Answers stored")
+        unread = set(answers.unread)
+        return not any(str(row["survey_id"]) in unread for row in rows)
 
     # Names and the result
 

@@ -15,13 +15,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from csat.client import GenesysClient
-from csat.errors import NotFoundError
+from csat.errors import NotFoundError, RateLimitError, ServiceError
 from csat.forms import FormVersion, FormVersionCache, Source
 from csat.records import apply_survey_answers
 
 logger = logging.getLogger(__name__)
 
 SURVEY_PATH = "/api/v2/quality/surveys/{survey_id}"
+# Responses left unread before a run gives up: past this the service is down.
+MAX_UNREAD = 25
 
 Row = dict[str, Any]
 Answered = tuple[Row, list[Row]]
@@ -40,7 +42,8 @@ class AnswerFetcher:
     """Fetches the answers of finished responses and applies them to their rows.
 
     Requests run concurrently; the client bounds how many are in flight. A response
-    that no longer exists is noted in `missing` and left without answers.
+    that no longer exists is noted in `missing` and left without answers; one the
+    service would not serve after every retry is noted in `unread`.
     """
 
     source: Source = "survey"
@@ -50,6 +53,7 @@ class AnswerFetcher:
         self.client = client
         self.versions = versions
         self.missing: list[str] = []
+        self.unread: list[str] = []  # failed on every retry
 
     def wants(self, row: Row) -> bool:
         """Whether the row's status has details worth one request."""
@@ -71,6 +75,14 @@ class AnswerFetcher:
             # The response, or the form version it names, no longer exists.
             logger.warning("%s %s not found; no answers", self.source, row["survey_id"])
             self.missing.append(str(row["survey_id"]))
+            return None
+        except (ServiceError, RateLimitError) as error:
+            # The others go on; the run reports this one at the end, and the next
+            # run fetches it. Past MAX_UNREAD the service is down: stop.
+            self.unread.append(str(row["survey_id"]))
+            logger.warning("%s %s unread: %s", self.source, row["survey_id"], error)
+            if len(self.unread) > MAX_UNREAD:
+                raise
             return None
         return self.apply(row, payload, version)
 

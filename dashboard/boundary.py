@@ -19,6 +19,7 @@ from typing import Literal
 import streamlit as st
 
 from csat.errors import (
+    AnswersUnreadError,
     ApiError,
     AuthenticationError,
     BadRequestError,
@@ -181,6 +182,15 @@ def _bad_request(error: CsatError) -> PlainMessage:
     )
 
 
+def _unread(error: CsatError) -> PlainMessage:
+    return PlainMessage(
+        "Genesys Cloud did not answer for some survey responses: "
+        + escape_markdown(error.message),
+        f"{KEPT} Press Refresh to fetch what is missing; the rest is not read again.",
+        severity="warning",
+    )
+
+
 def _service(error: CsatError) -> PlainMessage:
     return PlainMessage(
         "Genesys Cloud is not answering reliably (server errors or timeouts).",
@@ -217,6 +227,7 @@ _RULES = (
     (TimeZoneError, _input),
     (NotFoundError, _not_found),
     (BadRequestError, _bad_request),
+    (AnswersUnreadError, _unread),
     (ServiceError, _service),
     (ExtractionError, _extraction),
     (StoreError, _store),

@@ -15,10 +15,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 
 import streamlit as st
 
 from csat.dataset import Dataset, ExtractRequest, Progress, ProgressCallback
+from csat.errors import RateLimitError, ServiceError
+from dashboard.boundary import explain, render_message
 from dashboard.org import Org
 
 FIRST_WAIT_S = 0.3  # a cache hit returns well within this: no progress box
@@ -192,6 +195,16 @@ def load_dataset(
     board.forget(key)
     try:
         return future.result()
+    except (ServiceError, RateLimitError) as error:
+        # The service gave out part-way: say so, and show what was stored.
+        _loads().reported(key, future)
+        stored = org.known(request)
+        if stored is None or stored.responses.empty:
+            raise
+        render_message(explain(error))
+        partial[key] = replace(stored, stopped=True)
+        _this_run.partial = partial
+        return partial[key]
     except BaseException:
         _loads().reported(key, future)
         raise

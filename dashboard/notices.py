@@ -68,6 +68,14 @@ def render_period_notices(context: PageContext) -> bool:
 def _render_partial_notice(context: PageContext) -> bool:
     """Figures so far while the range is still being fetched. False when empty."""
     view = context.view
+    filtered = " for these filters" if view.filters.active() else ""
+    if context.rows.empty and context.data.stopped:
+        st.warning(
+            f"**Fetching {describe_range(view.start, view.end)} stopped before the "
+            f"end**, with nothing stored{filtered} yet. Press Refresh to try again.",
+            icon=":material/sync_problem:",
+        )
+        return False
     if context.rows.empty:
         st.info(
             f"**Nothing stored yet for {describe_range(view.start, view.end)}"
@@ -76,6 +84,15 @@ def _render_partial_notice(context: PageContext) -> bool:
             icon=":material/downloading:",
         )
         return False
+    if context.data.stopped:
+        st.warning(
+            f"**Fetching {describe_range(view.start, view.end)} stopped before the "
+            f"end.** These are the figures of the {len(context.rows):,d} "
+            f"{_items(context)} stored before it stopped, not the final ones; "
+            "press Refresh to fetch the rest.",
+            icon=":material/sync_problem:",
+        )
+        return True
     st.info(
         f"**Still fetching {describe_range(view.start, view.end)}.** These are the "
         f"figures of the {len(context.rows):,d} {_items(context)} stored so far, not "

@@ -17,7 +17,9 @@ import test_app_harness as harness
 from streamlit.testing.v1 import AppTest
 from test_app_harness import APP, TIMEOUT_S, expected_tiles, finished, truth
 
+from csat.errors import AnswersUnreadError
 from dashboard import loader
+from dashboard.org import Org
 
 org = harness.org
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
@@ -77,3 +79,38 @@ def test_a_long_load_shows_figures_so_far_then_the_final_ones(org: Any) -> None:
     assert not any(STILL_FETCHING in i or NOTHING_YET in i for i in infos(at))
     assert harness.tile_values(at) == final
     assert all(m.delta for m in at.metric[:5])
+
+
+STOPPED_DAYS = (date(2026, 9, 7), date(2026, 9, 10))
+
+
+@pytest.mark.usefixtures("cold_env")
+def test_a_load_that_fails_part_way_shows_what_was_stored_and_why(
+    org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = Org.open
+
+    def open_then_fail(self: Org, request: Any, progress: Any) -> Any:
+        real_open(self, request, progress)  # everything is stored...
+        raise AnswersUnreadError(  # ...but the run ends as one that lost answers
+            "The answers of 2 responses could not be read after every retry."
+        )
+
+    monkeypatch.setattr(Org, "open", open_then_fail)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.query_params.update(
+        {"range": "Custom", "dates": [d.isoformat() for d in STOPPED_DAYS]}  # type: ignore[dict-item]
+    )
+    at.run()
+    while loader.loading():
+        time.sleep(0.5)
+        at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = [str(w.value) for w in at.warning]
+    assert any("did not answer for some survey responses" in w for w in warnings)
+    assert any("The answers of 2 responses" in w for w in warnings)
+    assert any("stopped before the end" in w for w in warnings), warnings
+    # What was stored is shown (here: all of it), never compared as if final.
+    assert harness.tile_values(at) == expected_tiles(truth(org, STOPPED_DAYS))
+    assert not any(m.delta for m in at.metric[:5])

@@ -16,7 +16,7 @@ from test_extract import RecordingTransport, differences, normalized
 from csat.client import GenesysClient
 from csat.config import Config
 from csat.dataset import Dataset, ExtractRequest, Progress
-from csat.errors import MissingPermissionError
+from csat.errors import AnswersUnreadError, MissingPermissionError, ServiceError
 from csat.extract import ExtractOptions, Extractor, known_dataset
 from csat.store import Store
 from csat.timerange import local_range_to_utc
@@ -261,3 +261,55 @@ def test_a_division_limited_client_is_reported_and_its_rows_are_not_zeros(
     expected = [r for r in rows if visible in division_of[str(r["conversation_id"])]]
     assert differences(dataset.responses, expected) == []
     assert any("divisions" in note for note in dataset.health.notes)
+
+
+class FailingSurveys(RecordingTransport):
+    """Answers 503 for the chosen surveys (every survey, with `ids=None`)."""
+
+    def __init__(self, ids: set[str] | None) -> None:
+        super().__init__()
+        self.ids = ids
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        prefix = "/api/v2/quality/surveys/"
+        path = request.url.path
+        if path.startswith(prefix) and (
+            self.ids is None or path.removeprefix(prefix) in self.ids
+        ):
+            self.requests.append(request)
+            return httpx.Response(503, json={"status": 503, "code": "unavailable"})
+        return await super().handle_async_request(request)
+
+
+def test_answers_failing_every_retry_leave_the_rest_stored_for_the_next_run(
+    make_sim: MakeSim, tmp_path: Path
+) -> None:
+    sim = make_sim(small_spec(), limits=FAST)
+    everyone = finished_ids(sim)
+    failing = set(sorted(everyone)[:3])
+
+    with pytest.raises(AnswersUnreadError) as raised:
+        extract(sim, tmp_path, transport=FailingSurveys(failing))
+    assert "The answers of 3 responses" in raised.value.message
+    # Every other answer was fetched and stored; the run did not stop at the first.
+    assert stored_answers(sim, tmp_path, sorted(everyone)) == everyone - failing
+
+    after = RecordingTransport()
+    dataset = extract(sim, tmp_path, transport=after)
+    assert differences(dataset.responses, truth(sim)) == []
+    # Of the finished surveys, only the three unread ones are asked again.
+    assert set(after.survey_ids()) & everyone == failing
+
+
+def test_a_service_that_fails_every_answer_ends_the_run_soon(
+    make_sim: MakeSim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("csat.surveys.MAX_UNREAD", 5)
+    sim = make_sim(small_spec(), limits=FAST)
+    with pytest.raises(ServiceError) as raised:
+        extract(sim, tmp_path, transport=FailingSurveys(None))
+
+    # Past five unread the service counts as down: the run ends with its error
+    # instead of going through every response (each retried 15 times).
+    assert not isinstance(raised.value, AnswersUnreadError)
+    assert raised.value.status == 503
