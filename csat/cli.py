@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -252,8 +253,25 @@ def output_path(path: Path) -> Path:
             f"Cannot tell the format of {path.name!r}.",
             hint="Name the output file ….csv or ….parquet.",
         )
-    if not path.parent.is_dir():
-        raise InputError(f"The folder {str(path.parent)!r} does not exist.")
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{str(folder)!r} is a file, not a folder.")
+    if not folder.is_dir():
+        raise InputError(f"The folder {str(folder)!r} does not exist.")
+    if path.is_dir():
+        raise InputError(f"{str(path)!r} is a folder, not a file.")
+    try:
+        # Found out now, before any request is spent, rather than at the end.
+        if path.exists():
+            with path.open("ab"):
+                pass
+        else:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".csat-"):
+                pass
+    except OSError as error:
+        raise InputError(
+            f"Cannot write {str(path)!r}: {error.strerror or error}."
+        ) from None
     return path
 
 
@@ -294,10 +312,17 @@ def demo_settings() -> SimSettings:
 def export(dataset: Dataset, out: Path, *, bom: bool, include_pii: bool) -> None:
     """Write the response table (architecture.md column order) to `out`."""
     frame = response_table(dataset.responses, include_pii=include_pii)
-    if out.suffix.lower() == ".parquet":
-        write_parquet(frame, out)
-    else:
-        write_csv(frame, out, bom=bom)
+    try:
+        if out.suffix.lower() == ".parquet":
+            write_parquet(frame, out)
+        else:
+            write_csv(frame, out, bom=bom)
+    except OSError as error:
+        raise InputError(
+            f"Cannot write {str(out)!r}: {error.strerror or error}.",
+            hint="Everything extracted is in the local store: run the same command "
+            "with another --out, and the stored range is written without requests.",
+        ) from None
 
 
 def response_table(frame: pd.DataFrame, *, include_pii: bool) -> pd.DataFrame:

@@ -79,6 +79,9 @@ def extract_args(tmp_path: Path, *extra: str) -> list[str]:
         pytest.param(["--out", "r.xlsx"], "format", id="unknown-format"),
         pytest.param(["--out", "/no/such/folder/r.csv"], "folder", id="missing-folder"),
         pytest.param(["--lookback-days", "-1"], "negative", id="negative-lookback"),
+        pytest.param(["--out", "/proc/r.csv"], "cannot write", id="unwritable"),
+        pytest.param(["--out", "/etc/hostname/r.csv"], "not a folder", id="file-dir"),
+        pytest.param(["--out", "/tmp"], "format", id="a-folder"),
     ],
 )
 def test_bad_input_exits_2_with_one_plain_line(
@@ -91,6 +94,35 @@ def test_bad_input_exits_2_with_one_plain_line(
     assert message in first.lower()
     assert "Traceback" not in err
     assert out == ""
+
+
+def test_an_output_named_like_a_file_but_a_folder_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "r.csv"
+    folder.mkdir()
+    code, _, err = run(capsys, *extract_args(tmp_path), "--out", str(folder))
+    assert code == cli.EXIT_INPUT
+    assert "is a folder, not a file" in err.splitlines()[0]
+
+
+def test_a_write_that_fails_at_the_end_keeps_the_data_and_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, small_demo: SimSettings
+) -> None:
+    full = tmp_path / "full.csv"
+    full.symlink_to("/dev/full")  # opens fine, every write fails: disk full
+    args = ["extract", "--demo", "--from", "2026-11-17", "--to", "2026-11-17"]
+
+    code, _, err = run(capsys, *args, "--out", str(full))
+
+    assert code == cli.EXIT_INPUT
+    assert "No space left on device" in err.splitlines()[0]
+    assert "another --out" in err
+    assert "Traceback" not in err
+    again = tmp_path / "r.csv"
+    code, stdout, err = run(capsys, *args, "--no-refresh", "--out", str(again))
+    assert code == cli.EXIT_OK, err
+    assert "requests used: 0," in stdout  # written from the store
 
 
 def test_partly_configured_credentials_exit_3(
