@@ -16,10 +16,12 @@ def render_form_notice(form: FormInfo) -> None:
         "chosen automatically" if form.chosen_automatically else "chosen in the sidebar"
     )
     if form.source == "evaluation":
+        scale = ", ".join(str(v) for v in form.scale)
         st.warning(
             "Evaluation-based figures: CSAT as recorded by evaluators on the "
-            f"evaluation form (scorecard) {escape_markdown(form.name)}, {how}. "
-            "These are not the customers' own survey answers.",
+            f"evaluation form (scorecard) {escape_markdown(form.name)}, {how}, "
+            f'from its question "{escape_markdown(form.csat_question)}" '
+            f"(answers {scale}). These are not the customers' own survey answers.",
             icon=":material/fact_check:",
         )
     else:

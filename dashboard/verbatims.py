@@ -17,7 +17,10 @@ def comments_order(form: FormInfo) -> str:
     what = "evaluator comments" if form.source == "evaluation" else "comments"
     if form.nps_question is None:
         return f"{what}, lowest CSAT score first"
-    return f"{what}, detractors (NPS 0-6) first, then by CSAT score"
+    return (
+        f"{what}, unhappy customers first (NPS 0-6 or CSAT in the bottom two), "
+        "then by CSAT score"
+    )
 
 
 def render_comment_cards(table: pd.DataFrame, limit: int = CARDS) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from csat.export import to_csv_bytes
-from dashboard.filters import finished_mask
+from dashboard.filters import NPS_GROUPS, finished_mask
 
 Linker = Callable[[str], str | None]
 
@@ -95,12 +95,21 @@ def handlers(frame: pd.DataFrame, survey_id: str) -> list[str]:
 
 
 def comments_table(frame: pd.DataFrame, tz: str) -> pd.DataFrame:
-    """Verbatims of finished surveys, detractors first, then by CSAT score."""
+    """Verbatims of finished surveys, unhappy customers first.
+
+    Unhappy: an NPS detractor (0-6) or a CSAT score in the bottom two of its
+    scale, so a customer who skipped one question is still found by the other.
+    Within each group the lowest CSAT comes first, then the lowest NPS, then
+    the newest.
+    """
     rows = frame.loc[finished_mask(frame)].assign(_text=verbatim)
     rows = rows.loc[rows["_text"] != ""]
+    detractor = rows["nps_score"] <= NPS_GROUPS["Detractor"][1]
+    bottom_two = rows["csat_score"] <= rows["csat_scale_min"] + 1
+    rows = rows.assign(_happy=~(detractor | bottom_two).fillna(False).astype(bool))
     rows = rows.sort_values(
-        ["nps_score", "csat_score", "conversation_start"],
-        ascending=[True, True, False],
+        ["_happy", "csat_score", "nps_score", "conversation_start"],
+        ascending=[True, True, True, False],
         na_position="last",
         kind="stable",
     )

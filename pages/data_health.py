@@ -11,7 +11,7 @@ from dashboard.health import (
     left_out_table,
     partial_responses,
 )
-from dashboard.notices import render_period_notices
+from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.shell import require_frame
 from dashboard.text import escape_markdown
 from dashboard.tiles import MISSING
@@ -22,6 +22,7 @@ with error_boundary("showing data health"):
     context = page_context()
     health = context.data.health
     st.title("Data health")
+    render_form_notice(context.data.form)
     render_period_notices(context)
 
     cached, requests, retries, limited = st.columns(4)

@@ -189,3 +189,11 @@ def test_an_evaluation_form_is_labelled_evaluation_based(demo_env: None) -> None
     details = [c.value for c in at.caption]
     assert "finished evaluations" in details
     assert not any("surveys" in d or " sent " in d for d in details)
+
+    at.switch_page("pages/data_health.py").run()
+    banner = at.warning[0].value
+    assert banner.startswith("Evaluation-based figures")
+    # The question CSAT is read from is named, with its answers' values.
+    facts = dict(zip(*(at.dataframe[-1].value[c] for c in ("", "Value")), strict=True))
+    assert f'from its question "{facts["CSAT question"]}"' in banner
+    assert f"(answers {facts['CSAT scale']})" in banner
