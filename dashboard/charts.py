@@ -6,6 +6,7 @@ green); a provisional period is drawn hollow and labelled, never like a final on
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import altair as alt
@@ -16,6 +17,7 @@ BAND_COLOUR = "#1f6feb"
 PROVISIONAL = "provisional"
 # Streamlit ignores the height of a layered chart unless it is given again.
 TREND_HEIGHT = 300
+DAY_TICKS = 12  # at most about this many day labels on the trend's axis
 FINAL = "final"
 
 TREND_METRICS: dict[str, tuple[str, str, str, str]] = {
@@ -98,7 +100,11 @@ def trend_chart(
         x = alt.X("label:O", sort=None, title=None, axis=alt.Axis(labelAngle=0))
         tooltip = [alt.Tooltip("label:O", title="Week"), *_trend_tooltip(title)[1:]]
     else:
-        x = alt.X("period:T", title=None)
+        # One tick per day (or per few days on long ranges), never hours.
+        step = max(1, math.ceil(len(data) / DAY_TICKS))
+        ticks = alt.TimeIntervalStep(interval="day", step=step)
+        axis = alt.Axis(format="%d %b", tickCount=ticks, labelOverlap="greedy")
+        x = alt.X("period:T", title=None, axis=axis)
         tooltip = _trend_tooltip(title)
     base = alt.Chart(data).encode(x=x)
     band = base.mark_area(opacity=0.18, color=BAND_COLOUR).encode(
@@ -196,7 +202,7 @@ def _day(day: date) -> str:
 
 def _trend_tooltip(title: str) -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("period:T", title="Period"),
+        alt.Tooltip("period:T", title="Period", format="%a %d %b %Y"),
         alt.Tooltip("value:Q", title=title, format=".1f"),
         alt.Tooltip("low:Q", title="95 % low", format=".1f"),
         alt.Tooltip("high:Q", title="95 % high", format=".1f"),
