@@ -233,8 +233,17 @@ class GenesysClient:
             self.stats.transport_errors += 1
             failure = type(exc).__name__
             logger.info("%s %s failed: %s", request.method, path, failure)
+            hint = ""
+            if isinstance(exc, httpx.ConnectError):
+                hint = (
+                    f"Nothing could be reached at {request.url.scheme}://"
+                    f"{request.url.netloc.decode()}. Check that GENESYS_REGION (or "
+                    "GENESYS_BASE_URL) names the org's region and that this machine "
+                    "can reach it; if it can, Genesys Cloud is not answering: try "
+                    "again later."
+                )
             raise ServiceError(
-                f"No answer from Genesys Cloud ({failure})", path=path
+                f"No answer from Genesys Cloud ({failure})", path=path, hint=hint
             ) from exc
 
         elapsed_ms = (self._clock() - started) * 1000

@@ -192,6 +192,13 @@ def _unread(error: CsatError) -> PlainMessage:
 
 
 def _service(error: CsatError) -> PlainMessage:
+    if error.hint != ServiceError.hint:  # a failure with advice of its own
+        return PlainMessage(
+            escape_markdown(error.message) + ".",
+            f"{escape_markdown(error.hint)} {KEPT}",
+            severity="warning",
+            reference=_reference(error),
+        )
     return PlainMessage(
         "Genesys Cloud is not answering reliably (server errors or timeouts).",
         f"{KEPT} Try again in a few minutes with Refresh.",

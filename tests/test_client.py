@@ -483,6 +483,17 @@ def test_transport_failures_on_every_attempt_raise_service_error() -> None:
 
     assert caught.value.status is None
     assert caught.value.path == SURVEY_PATH
+    # Nothing reachable: the region or base URL may be wrong, and it says so.
+    assert "GENESYS_REGION" in caught.value.hint
+
+
+def test_timeouts_on_every_attempt_say_the_service_is_not_answering() -> None:
+    api = FakeGenesys(*[httpx.ReadTimeout("slow")] * 3)
+
+    with pytest.raises(ServiceError) as caught:
+        run_with(api, lambda c: c.get(SURVEY_PATH), max_attempts=3)
+
+    assert caught.value.hint == ServiceError.hint
 
 
 def test_a_truncated_body_is_retried() -> None:
