@@ -118,10 +118,17 @@ class MissingPermissionError(ApiError):
         self.permissions = permissions or []
         if not self.hint:
             names = ", ".join(self.permissions) or "the permission named above"
+            if self.any_of:
+                names = "one of " + " or ".join(self.permissions)
             self.hint = (
                 f"Grant {names} to a role of the OAuth client (Admin > Roles / "
                 "Permissions), then try again."
             )
+
+    @property
+    def any_of(self) -> bool:
+        """True when any one of `permissions` would do (`missing.any.permissions`)."""
+        return self.code == "missing.any.permissions" and len(self.permissions) > 1
 
 
 class NotFoundError(ApiError):

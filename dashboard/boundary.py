@@ -125,6 +125,8 @@ def _authentication(error: CsatError) -> PlainMessage:
 def _permission(error: CsatError) -> PlainMessage:
     names = getattr(error, "permissions", []) or []
     missing = ", ".join(f"`{n}`" for n in names) or "a permission"
+    if isinstance(error, MissingPermissionError) and error.any_of:
+        missing = "one of " + " or ".join(f"`{n}`" for n in names)
     return PlainMessage(
         f"The OAuth client is missing {missing}.",
         "Client-credentials clients get permissions from their roles, not from "

@@ -289,6 +289,9 @@ def test_403_with_several_permissions_in_the_short_form() -> None:
         run_with(api, lambda c: c.get(SURVEY_PATH))
 
     assert caught.value.permissions == ["quality:survey:view", "routing:queue:view"]
+    # "any": one of them is enough, and the advice says so.
+    assert caught.value.any_of
+    assert "one of quality:survey:view or routing:queue:view" in caught.value.hint
 
 
 def test_errors_carry_path_without_query_and_header_correlation_id() -> None:
