@@ -5,6 +5,7 @@ import streamlit as st
 from csat.metrics import (
     FORMULAS,
     nps_breakdown,
+    previous_period,
     score_distribution,
     summarize,
     trend,
@@ -19,6 +20,7 @@ from dashboard.charts import (
 )
 from dashboard.context import comparison_cutoff, page_context, previous_rows
 from dashboard.notices import render_form_notice, render_period_notices
+from dashboard.ranges import describe_range
 from dashboard.shell import require_frame
 from dashboard.tiles import build_tiles, render_tiles
 from dashboard.trend_controls import render_trend_controls
@@ -32,11 +34,19 @@ with error_boundary("showing the overview"):
     render_form_notice(context.data.form)
     if render_period_notices(context):
         before = previous_rows(context)
-        previous = None if before is None else summarize(before)
+        # Nothing at all before (the org's data starts later): no change to show.
+        empty_before = before is not None and before.empty
+        previous = None if before is None or empty_before else summarize(before)
         render_tiles(
             build_tiles(summarize(context.rows), previous, context.data.form.source)
         )
-        if previous is None:
+        if empty_before:
+            first, last = previous_period(view.start, view.end)
+            st.caption(
+                f"No surveys in the previous period ({describe_range(first, last)}) "
+                "to compare with."
+            )
+        elif previous is None:
             st.caption(
                 "The change against the previous period is shown once both "
                 "periods are fetched."

@@ -197,3 +197,20 @@ def test_a_form_without_nps_says_so_instead_of_an_empty_chart() -> None:
 
     assert "This form has no NPS question." in [i.value for i in at.info]
     assert len(at.get("vega_lite_chart")) == 2  # the distribution and the trend
+
+
+def test_no_change_is_shown_against_a_period_before_the_data_begins(
+    org: Any,
+) -> None:
+    # The demo org's data starts 90 days before its clock: on 22 Aug at noon.
+    days = (date(2026, 8, 22), date(2026, 8, 23))
+    assert not truth(org, (date(2026, 8, 20), date(2026, 8, 21)))
+
+    at = open_app(query={"range": "Custom", "dates": [d.isoformat() for d in days]})  # type: ignore[dict-item]
+
+    assert tile_values(at) == expected_tiles(truth(org, days))
+    assert not any(m.delta for m in at.metric[:5])
+    assert any(
+        "No surveys in the previous period (20 Aug 2026 - 21 Aug 2026)" in c.value
+        for c in at.caption
+    )
