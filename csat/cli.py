@@ -216,6 +216,8 @@ def run_forms(args: argparse.Namespace) -> int:
         marks = ("published" if choice.published else "draft") + (
             ", looks like CSAT" if choice.looks_like_csat else ""
         )
+        if choice.automatic:
+            marks += ", chosen automatically"
         print(f"{choice.name}\t{choice.context_id}\t{marks}")
     if not choices:
         print(f"No {source} forms.", file=sys.stderr)

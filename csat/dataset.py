@@ -66,6 +66,7 @@ class FormChoice:
     context_id: str
     published: bool
     looks_like_csat: bool
+    automatic: bool = False  # the form the automatic choice takes
 
 
 @dataclass(frozen=True)

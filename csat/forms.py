@@ -132,6 +132,7 @@ async def list_form_choices(
 ) -> list[FormChoice]:
     """Every form of the org for the override list, CSAT-like forms first."""
     entries = await _load_forms(client, source)
+    chosen = _automatic(entries)
     choices = [
         FormChoice(
             source=source,
@@ -139,6 +140,7 @@ async def list_form_choices(
             context_id=entry.context_id,
             published=entry.published,
             looks_like_csat=looks_like_csat(entry.name),
+            automatic=entry is chosen,
         )
         for entry in entries
     ]
@@ -402,25 +404,35 @@ async def _fetch_unlisted(
     return entry
 
 
+def _automatic(entries: list[_FormEntry]) -> _FormEntry | None:
+    """The form the automatic choice takes: the one published form named like
+    CSAT, else the org's only (published) form; None when it cannot choose."""
+    published = [e for e in entries if e.published]
+    named = [e for e in published if looks_like_csat(e.name)]
+    if named:
+        return named[0] if len(named) == 1 else None
+    pool = published or entries
+    return pool[0] if len(pool) == 1 else None
+
+
 def _resolve_automatically(entries: list[_FormEntry], source: Source) -> ResolvedForm:
     if not entries:
         raise FormSelectionError(f"This org has no {source} forms.")
-    published = [e for e in entries if e.published]
-    named = [e for e in published if looks_like_csat(e.name)]
-    if len(named) == 1:
-        return _resolved(named[0], source, automatic=True)
+    chosen = _automatic(entries)
+    if chosen is not None and chosen.published and looks_like_csat(chosen.name):
+        return _resolved(chosen, source, automatic=True)
+    if chosen is not None:
+        warning = (
+            f"No {source} form is named like a CSAT form; using the only one, "
+            f"{chosen.name!r}."
+        )
+        return _resolved(chosen, source, automatic=True, warning=warning)
+    named = [e for e in entries if e.published and looks_like_csat(e.name)]
     if named:
         raise FormSelectionError(
             f"Several published {source} forms look like CSAT forms; choose one.",
             candidates=_labels(named),
         )
-    pool = published or entries
-    if len(pool) == 1:
-        warning = (
-            f"No {source} form is named like a CSAT form; using the only one, "
-            f"{pool[0].name!r}."
-        )
-        return _resolved(pool[0], source, automatic=True, warning=warning)
     raise FormSelectionError(
         f"No published {source} form is named like a CSAT form; choose one.",
         candidates=_labels(entries),

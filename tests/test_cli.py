@@ -304,8 +304,11 @@ def test_forms_lists_the_demo_forms(
     code, out, _ = run(capsys, "forms", "--demo")
     assert code == cli.EXIT_OK
     lines = {line.split("\t")[0]: line.split("\t")[2] for line in out.splitlines()}
-    assert lines["Post-contact CSAT"] == "published, looks like CSAT"
+    assert (
+        lines["Post-contact CSAT"] == "published, looks like CSAT, chosen automatically"
+    )
     assert lines["Website feedback"] == "published"
+    assert lines["Chat CSAT (pilot)"] == "draft, looks like CSAT"  # never chosen
 
 
 @pytest.mark.slow

@@ -397,6 +397,8 @@ def test_form_choices_put_csat_like_forms_first() -> None:
         ("Website feedback", True, False),
     ]
     assert {c.source for c in choices} == {"survey"}
+    # The one published form named like CSAT is the automatic choice.
+    assert [c.name for c in choices if c.automatic] == ["Post-contact CSAT"]
 
 
 # The version cache
