@@ -12,7 +12,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from csat.dataset import Dataset
+from csat.dataset import Dataset, Health
 from csat.metrics import previous_period
 from dashboard.filters import rows_in_view, select_before
 from dashboard.loader import load_dataset
@@ -20,6 +20,17 @@ from dashboard.org import Org, current_org
 from dashboard.state import ViewState, build_request
 
 VIEW_KEY = "_csat_view"
+REFRESH_KEY = "_csat_last_refresh"
+
+
+@dataclass(frozen=True)
+class LastRefresh:
+    """When the last Refresh ran and the requests it made."""
+
+    when: datetime
+    requests: int
+    retries: int
+    rate_limited: int
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,20 @@ class PageContext:
     def provisional_day(self) -> date | None:
         """The first local day whose figures may still change, if in the range."""
         return local_day(self.data.health.provisional_from, self.view.tz)
+
+
+def remember_refresh(health: Health, when: datetime) -> None:
+    """Keep what the last Refresh cost, for Data health (the page's own dataset
+    is the store read that follows it)."""
+    st.session_state[REFRESH_KEY] = LastRefresh(
+        when, health.requests, health.retries, health.rate_limited
+    )
+
+
+def last_refresh() -> LastRefresh | None:
+    """What the last Refresh of this session cost, if there was one."""
+    found: LastRefresh | None = st.session_state.get(REFRESH_KEY)
+    return found
 
 
 def remember_view(view: ViewState) -> None:

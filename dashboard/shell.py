@@ -9,7 +9,7 @@ import streamlit as st
 
 from csat.logging_setup import configure_logging
 from dashboard.boundary import error_boundary
-from dashboard.context import remember_view
+from dashboard.context import remember_refresh, remember_view
 from dashboard.groups import apply_drill_down
 from dashboard.loader import load_dataset, new_run, refresh
 from dashboard.org import current_org
@@ -87,7 +87,9 @@ def render_sidebar() -> ViewState:
     start, end, tz, anchor = render_period(org, top)
     view = ViewState(start, end, tz, anchor, render_form(org, top))
     if refreshing:
-        refresh(org, build_request(view, refresh=True))
+        refreshed = refresh(org, build_request(view, refresh=True))
+        if not refreshed.partial:
+            remember_refresh(refreshed.health, org.clock())
     data = load_dataset(org, build_request(view))
     view = replace(view, filters=render_filters(data.responses, middle))
     for notice in link_notices():

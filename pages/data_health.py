@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.boundary import error_boundary
-from dashboard.context import page_context
+from dashboard.context import last_refresh, page_context
 from dashboard.health import (
     age,
     errors_table,
@@ -37,6 +37,13 @@ with error_boundary("showing data health"):
             column.metric(label, MISSING, help="Counted once the fetch is done.")
         else:
             column.metric(label, f"{count:,d}")
+    refreshed = last_refresh()
+    if refreshed is not None:
+        st.caption(
+            f"Last Refresh ({age(refreshed.when, context.org.clock())}): "
+            f"{refreshed.requests:,d} API requests, {refreshed.retries:,d} retries, "
+            f"{refreshed.rate_limited:,d} rate-limited answers."
+        )
     if health.data_availability is not None:
         available = f"{health.data_availability:%Y-%m-%d %H:%M}"
         st.caption(f"Analytics jobs have data up to {available} UTC.")

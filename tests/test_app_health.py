@@ -56,3 +56,22 @@ def test_the_form_and_the_provisional_days_are_named() -> None:
     assert facts.set_index("")["Value"]["Form"] == "Post-contact CSAT"
     assert facts.set_index("")["Value"]["CSAT scale"] == "1, 2, 3, 4, 5"
     assert at.info[0].value.startswith("Provisional: 13 Nov 2026 - 20 Nov 2026.")
+
+
+def test_the_cost_of_the_last_refresh_is_shown() -> None:
+    from dashboard.demo import start_demo_org
+
+    at = open_app("data_health")
+    assert not any(c.value.startswith("Last Refresh") for c in at.caption)
+    stats = start_demo_org(harness.AS_OF).server.stats
+    before = stats.total
+
+    at.button(key="refresh").click().run()
+
+    caption = next(c.value for c in at.caption if c.value.startswith("Last Refresh"))
+    shown = int(caption.split("): ")[1].split(" API requests")[0].replace(",", ""))
+    # The refresh re-reads the look-back period; the page's own store read after
+    # it asks the simulator for little more (a token, the names).
+    served = stats.total - before
+    assert 0 < shown <= served
+    assert caption.startswith("Last Refresh (just now): ")
