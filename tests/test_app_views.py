@@ -46,6 +46,8 @@ def response(**values: Any) -> dict[str, Any]:
         "duration_s": 125.0,
         "transfer_count": 0,
         "csat_score": 5,
+        "csat_scale_min": 1,
+        "csat_scale_max": 5,
         "nps_score": 10,
         "comment": "",
         "nps_comment": "",
@@ -236,7 +238,7 @@ def test_duration_is_hours_minutes_seconds(seconds: object, text: str) -> None:
     assert format_durations(values).tolist() == [text, "1:02:05"]
 
 
-def test_comments_put_detractors_first_then_low_csat() -> None:
+def test_comments_put_unhappy_customers_first_then_low_csat() -> None:
     frame = frame_of(
         response(survey_id="p", nps_score=10, csat_score=5, comment="love it"),
         response(survey_id="d", nps_score=3, csat_score=2, comment="awful"),
@@ -246,8 +248,9 @@ def test_comments_put_detractors_first_then_low_csat() -> None:
 
     table = comments_table(frame, "UTC")
 
-    assert table["Survey ID"].tolist() == ["d", "p", "n"]
-    assert table["Comment"].tolist() == ["awful", "love it", "no nps"]
+    # "n" skipped NPS but gave CSAT 1: unhappy, and lowest CSAT of them all.
+    assert table["Survey ID"].tolist() == ["n", "d", "p"]
+    assert table["Comment"].tolist() == ["no nps", "awful", "love it"]
 
 
 def test_answers_spell_out_na_and_keep_form_order() -> None:
