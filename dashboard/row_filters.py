@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.filters import NO_SCORE, NPS_GROUPS, filter_scores, search_text
+from dashboard.sidebar import render_link_notices, shown_in_link
 
 URL: Final = "query-params"
 TEXT_COLUMNS = ("comment", "nps_comment")
@@ -43,4 +44,7 @@ def render_row_filters(scale: Sequence[int]) -> RowFilters:
         "NPS", list(NPS_GROUPS), key="nps", bind=URL, placeholder="Any"
     )
     query = search_col.text_input("Search comments", key="q", bind=URL)
+    shown_in_link("csat", list(scores))
+    shown_in_link("nps", list(groups))
+    render_link_notices()
     return RowFilters(tuple(scores), tuple(groups), query or "")

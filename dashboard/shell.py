@@ -14,17 +14,16 @@ from dashboard.groups import apply_drill_down
 from dashboard.loader import load_dataset, new_run, refresh
 from dashboard.org import current_org
 from dashboard.sidebar import (
-    link_notices,
     remember_link,
     render_connection,
     render_connection_check,
     render_filters,
     render_form,
+    render_link_notices,
     render_period,
     render_refresh,
 )
 from dashboard.state import ViewState, build_request
-from dashboard.text import escape_markdown
 
 # Each script run happens on one thread: whether the frame is drawn is per run.
 _this_run = threading.local()
@@ -92,6 +91,5 @@ def render_sidebar() -> ViewState:
             remember_refresh(refreshed.health, org.clock())
     data = load_dataset(org, build_request(view))
     view = replace(view, filters=render_filters(data.responses, middle))
-    for notice in link_notices():
-        st.warning(escape_markdown(notice), icon=":material/link_off:")
+    render_link_notices()
     return view

@@ -24,6 +24,7 @@ from dashboard.filters import filter_options
 from dashboard.org import Org, check_connection, form_choices
 from dashboard.ranges import DEFAULT_PRESET, Preset, describe_range, resolve_range
 from dashboard.state import ANCHOR_LABELS, Anchor, Filters, FormSelection
+from dashboard.text import escape_markdown
 
 AUTOMATIC = "auto"
 DEFAULT_TZ = "UTC"
@@ -175,16 +176,27 @@ def shown_in_link(key: str, values: list[str]) -> None:
     st.session_state.setdefault(SHOWN_KEY, {})[key] = values
 
 
+def render_link_notices() -> None:
+    """Say which of the link's parameters drawn so far were not taken."""
+    for notice in link_notices():
+        st.warning(escape_markdown(notice), icon=":material/link_off:")
+
+
 def link_notices() -> list[str]:
-    """The link's parameters that were not taken, once per session."""
+    """The link's parameters that were not taken, each checked once per session.
+
+    Only parameters of widgets drawn so far are checked; a page's own widgets
+    (drawn after the sidebar) are checked when the page asks.
+    """
     asked: dict[str, list[str]] = st.session_state.get(LINK_KEY) or {}
     shown: dict[str, list[str]] = st.session_state.get(SHOWN_KEY) or {}
-    st.session_state[LINK_KEY] = {}
+    st.session_state[LINK_KEY] = {k: v for k, v in asked.items() if k not in shown}
     notices = []
     for key, values in asked.items():
         if key in shown and set(values) != set(shown[key]):
+            joined = " to ".join if key == "dates" else ", ".join
             instead = (
-                f"{', '.join(shown[key])} is shown instead"
+                f"{joined(shown[key])} is shown instead"
                 if shown[key]
                 else "it is left out"
             )

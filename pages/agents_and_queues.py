@@ -7,6 +7,7 @@ from dashboard.context import page_context
 from dashboard.groups import AGENTS, QUEUES, render_group
 from dashboard.notices import render_form_notice, render_period_notices
 from dashboard.shell import require_frame
+from dashboard.sidebar import render_link_notices, shown_in_link
 
 require_frame()
 
@@ -23,5 +24,7 @@ with error_boundary("showing agents and queues"):
             key="min",
             bind="query-params",
         )
+        shown_in_link("min", [str(minimum)])
+        render_link_notices()
         for kind in (AGENTS, QUEUES):
             render_group(context.rows, kind, int(minimum))

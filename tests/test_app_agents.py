@@ -115,3 +115,11 @@ def test_choosing_an_agent_opens_their_interactions(org: Any) -> None:
     shown = at.dataframe[0].value
     expected = by_agent(org, truth(org, LAST_30_DAYS))[name]
     assert sorted(shown["Survey ID"]) == sorted(r["survey_id"] for r in expected)
+
+
+def test_a_link_with_a_minimum_that_is_no_number_says_so() -> None:
+    at = open_app("agents_and_queues", query={"min": "abc"})
+
+    assert at.number_input(key="min").value == 10
+    warnings = [w.value for w in at.warning]
+    assert any("min = abc" in w and "10 is shown instead" in w for w in warnings)

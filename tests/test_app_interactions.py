@@ -143,3 +143,11 @@ def test_a_chosen_row_never_turns_into_another_interaction(org: Any) -> None:
     assert len(at.dataframe[0].value) < len(table)
     details = [c.value for c in at.caption if " on conversation " in c.value]
     assert all(c.startswith(f"Survey {survey_id} ") for c in details), details
+
+
+def test_a_link_with_scores_that_are_no_choice_says_so() -> None:
+    at = open_app("interactions", query={"csat": "9", "nps": "Weird"})
+
+    warnings = [w.value for w in at.warning]
+    assert any("csat = 9" in w and "left out" in w for w in warnings), warnings
+    assert any("nps = Weird" in w and "left out" in w for w in warnings), warnings
