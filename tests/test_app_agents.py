@@ -116,6 +116,11 @@ def test_choosing_an_agent_opens_their_interactions(org: Any) -> None:
     expected = by_agent(org, truth(org, LAST_30_DAYS))[name]
     assert sorted(shown["Survey ID"]) == sorted(r["survey_id"] for r in expected)
 
+    # Back on the tables, the filter the drill-down set is named, not hidden.
+    at.switch_page("pages/agents_and_queues.py").run()
+    assert at.dataframe[0].value["Name"].tolist() == [name]
+    assert any(f"Agent ({name}) filter" in i.value for i in at.info)
+
 
 def test_a_link_with_a_minimum_that_is_no_number_says_so() -> None:
     at = open_app("agents_and_queues", query={"min": "abc"})
