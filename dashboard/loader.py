@@ -164,6 +164,14 @@ def new_run() -> None:
     _this_run.partial = {}
 
 
+def _partials() -> dict[str, Dataset]:
+    """The partial datasets this script run has drawn, by load key."""
+    if not hasattr(_this_run, "partial"):
+        new_run()
+    found: dict[str, Dataset] = _this_run.partial
+    return found
+
+
 def load_dataset(
     org: Org, request: ExtractRequest, what: str = "survey responses"
 ) -> Dataset:
@@ -173,10 +181,11 @@ def load_dataset(
     holds so far instead (`Dataset.partial`), and leaves a progress line that
     reruns the app when the load is done. Errors come out as the `csat` error
     tree for the page's error boundary; what was fetched before a failure stays
-    in the store.
+    in the store, and when the service gave out part-way that is shown too
+    (`Dataset.stopped`), below the reason.
     """
     key = f"{org.key}|{request!r}"
-    partial: dict[str, Dataset] = getattr(_this_run, "partial", {})
+    partial = _partials()
     if key in partial:
         return partial[key]
     board = _board()
@@ -187,7 +196,6 @@ def load_dataset(
         known = _follow(future, board, key, lambda: org.known(request), what)
         if known is not None:
             partial[key] = known
-            _this_run.partial = partial
             # Nothing stored yet: look again soon rather than in a while.
             every = PARTIAL_EVERY_S if len(known.responses) else 2 * PARTIAL_AFTER_S
             _watch(future, board, key, what, every)
@@ -203,7 +211,6 @@ def load_dataset(
             raise
         render_message(explain(error))
         partial[key] = replace(stored, stopped=True)
-        _this_run.partial = partial
         return partial[key]
     except BaseException:
         _loads().reported(key, future)
