@@ -476,6 +476,7 @@ def known_dataset(config: Config, request: ExtractRequest) -> Dataset | None:
             context_id=resolved.context_id,
             window=wanted,
             include_pii=config.include_pii,
+            names_pending=True,
         )
         health = stored_health(
             store,

@@ -341,13 +341,16 @@ class Store:
         context_id: str,
         window: UtcRange,
         include_pii: bool = False,
+        names_pending: bool = False,
     ) -> pd.DataFrame:
         """Responses of one form whose conversation started in `window`, joined.
 
         One row per survey with its interaction's columns and the names
         (architecture.md, "the joined frame"), sorted by conversation start and
         survey id. Timestamps are UTC, scores `Int64`, flags `boolean`; an id
-        without a stored name gets a placeholder such as `Unknown user (1a2b3c4d)`.
+        without a stored name gets a placeholder such as `Unknown user (1a2b3c4d)`,
+        or with `names_pending` (names still being looked up) one such as
+        `user 1a2b3c4d (name not fetched yet)`.
         """
         interaction = (*_INTERACTION_EXTRAS, *(PII_COLUMNS if include_pii else ()))
         query = _ChunkedQuery(
@@ -368,7 +371,7 @@ class Store:
         )
         start, end = _to_ms(window.start), _to_ms(window.end)
         table = self._table(query, (source, context_id, start, end), (start - 1, ""))
-        return self._with_names(_to_pandas(table))
+        return self._with_names(_to_pandas(table), names_pending)
 
     def answers_frame(self, survey_ids: Sequence[str]) -> pd.DataFrame:
         """The answer rows of `survey_ids`, in that order and in form order."""
@@ -465,19 +468,16 @@ class Store:
         finally:
             self._conn.execute("DELETE FROM temp.wanted")
 
-    def _with_names(self, frame: pd.DataFrame) -> pd.DataFrame:
-        users = self.names(USER_NAMES)
-        frame["agent_name"] = _named(frame["agent_id"], users, USER_NAMES)
-        frame["queue_name"] = _named(
-            frame["queue_id"], self.names(QUEUE_NAMES), QUEUE_NAMES
+    def _with_names(self, frame: pd.DataFrame, pending: bool) -> pd.DataFrame:
+        columns = (
+            ("agent_name", "agent_id", USER_NAMES),
+            ("queue_name", "queue_id", QUEUE_NAMES),
+            ("wrapup_name", "wrapup_code_id", WRAPUP_NAMES),
+            ("agent_names", "agent_ids", USER_NAMES),
+            ("division_names", "division_ids", DIVISION_NAMES),
         )
-        frame["wrapup_name"] = _named(
-            frame["wrapup_code_id"], self.names(WRAPUP_NAMES), WRAPUP_NAMES
-        )
-        frame["agent_names"] = _named(frame["agent_ids"], users, USER_NAMES)
-        frame["division_names"] = _named(
-            frame["division_ids"], self.names(DIVISION_NAMES), DIVISION_NAMES
-        )
+        for name, ids, kind in columns:
+            frame[name] = _named(frame[ids], self.names(kind), kind, pending)
         return frame
 
 
@@ -627,13 +627,21 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def _named(ids: pd.Series, names: Mapping[str, str], kind: str) -> pd.Series:
+def _named(
+    ids: pd.Series, names: Mapping[str, str], kind: str, pending: bool = False
+) -> pd.Series:
     """Names for (`;`-joined) ids, worked out once per distinct value."""
     codes, distinct = pd.factorize(ids)
     label = _PLACEHOLDER_LABELS[kind]
-    resolved = [
-        ";".join(names.get(i) or f"Unknown {label} ({i[:8]})" for i in value.split(";"))
-        for value in distinct
-    ]
+
+    def name(entity_id: str) -> str:
+        found = names.get(entity_id)
+        if found:
+            return found
+        if pending:
+            return f"{label} {entity_id[:8]} (name not fetched yet)"
+        return f"Unknown {label} ({entity_id[:8]})"
+
+    resolved = [";".join(name(i) for i in value.split(";")) for value in distinct]
     values = pd.array(resolved, dtype="str").take(codes, allow_fill=True)
     return pd.Series(values, index=ids.index)

@@ -194,6 +194,9 @@ def test_what_a_stopped_run_stored_can_be_read_without_a_request(
     wanted = local_range_to_utc(REQUEST.start, REQUEST.end, REQUEST.tz)
     assert known.health.provisional_from == wanted.start
     assert any("Still fetching" in note for note in known.health.notes)
+    # The run stopped before names were looked up: they are pending, not unknown.
+    agents = known.responses["agent_name"].dropna()
+    assert len(agents) and agents.str.endswith("(name not fetched yet)").all()
 
 
 def stored_answers(
