@@ -260,9 +260,11 @@ class Extractor:
         if answers.missing:
             self.notes.append(f"{len(answers.missing)} responses no longer exist")
         if answers.unread:
+            unread = len(answers.unread)
             raise AnswersUnreadError(
-                f"The answers of {len(answers.unread)} responses could not be read "
-                "after every retry (server errors or rate limiting)."
+                f"The answers of {unread} response{'' if unread == 1 else 's'} "
+                "could not be read after every retry (server errors or rate "
+                "limiting)."
             )
 
     async def _read_pages(

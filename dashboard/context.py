@@ -86,7 +86,10 @@ def previous_rows(context: PageContext) -> pd.DataFrame | None:
     view = context.view
     start, end = previous_period(view.start, view.end)
     data = load_dataset(
-        context.org, build_request(view, start, end), "the previous period"
+        context.org,
+        build_request(view, start, end),
+        "the previous period",
+        "the changes against it are shown once it is done",
     )
     if data.partial:
         return None

@@ -42,6 +42,7 @@ WAITING = "Waiting for another load of this org to finish"
 # store, never reports them.
 FETCHING = frozenset({"waiting", "conversations", "answers"})
 
+SEEN_KEY = "_csat_partial_seen"  # loads this session has shown figures so far of
 # Each script run happens on one thread: the partial datasets of this run.
 _this_run = threading.local()
 
@@ -173,7 +174,10 @@ def _partials() -> dict[str, Dataset]:
 
 
 def load_dataset(
-    org: Org, request: ExtractRequest, what: str = "survey responses"
+    org: Org,
+    request: ExtractRequest,
+    what: str = "survey responses",
+    meanwhile: str = "the figures below are what has arrived so far and will change",
 ) -> Dataset:
     """The dataset for `request`; shows progress while it has to be fetched.
 
@@ -193,14 +197,22 @@ def load_dataset(
         key, lambda: _cached_dataset(org.key, request, org, board.reporter(key))
     )
     if not wait([future], timeout=FIRST_WAIT_S).done:
-        known = _follow(future, board, key, lambda: org.known(request), what)
+        seen: set[str] = st.session_state.setdefault(SEEN_KEY, set())
+        # A redraw of figures so far goes straight to them, without a second box.
+        known = org.known(request) if key in seen else None
+        if known is None:
+            known = _follow(future, board, key, lambda: org.known(request), what)
         if known is not None:
+            seen.add(key)
             partial[key] = known
             # Nothing stored yet: look again soon rather than in a while.
             every = PARTIAL_EVERY_S if len(known.responses) else 2 * PARTIAL_AFTER_S
-            _watch(future, board, key, what, every)
+            text = f"Fetching {what} from Genesys Cloud: {meanwhile}."
+            _watch(future, board, key, text, every)
             return known
     board.forget(key)
+    # The next load of `key` (after a Refresh, say) starts with its progress again.
+    st.session_state.get(SEEN_KEY, set()).discard(key)
     try:
         return future.result()
     except (ServiceError, RateLimitError) as error:
@@ -268,7 +280,7 @@ def _follow(
 
 
 def _watch(
-    future: Future[Dataset], board: ProgressBoard, key: str, what: str, every: float
+    future: Future[Dataset], board: ProgressBoard, key: str, text: str, every: float
 ) -> None:
     """A progress line that reruns the app when `future` is done.
 
@@ -281,8 +293,7 @@ def _watch(
         if future.done() or time.monotonic() - shown >= every:
             st.rerun()
         progress = board.latest(key)
-        line = f"Fetching {what} from Genesys Cloud: the figures below are what "
-        line += "has arrived so far and will change."
+        line = text
         if progress is not None:
             line += f" {describe(progress)}."
         st.progress(

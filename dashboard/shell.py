@@ -11,7 +11,7 @@ from csat.logging_setup import configure_logging
 from dashboard.boundary import error_boundary
 from dashboard.context import remember_refresh, remember_view
 from dashboard.groups import apply_drill_down
-from dashboard.loader import load_dataset, new_run, refresh
+from dashboard.loader import load_dataset, loading, new_run, refresh
 from dashboard.org import current_org
 from dashboard.sidebar import (
     remember_link,
@@ -85,7 +85,13 @@ def render_sidebar() -> ViewState:
     render_connection_check(org, bottom)
     start, end, tz, anchor = render_period(org, top)
     view = ViewState(start, end, tz, anchor, render_form(org, top))
-    if refreshing:
+    if refreshing and loading():
+        # A second fetch would only queue behind the running one, unseen.
+        st.toast(
+            "Already fetching: press Refresh again once it is done.",
+            icon=":material/hourglass_top:",
+        )
+    elif refreshing:
         refreshed = refresh(org, build_request(view, refresh=True))
         if not refreshed.partial:
             remember_refresh(refreshed.health, org.clock())

@@ -46,6 +46,11 @@ with error_boundary("showing the overview"):
                 f"No surveys in the previous period ({describe_range(first, last)}) "
                 "to compare with."
             )
+        elif previous is None and context.data.stopped:
+            st.caption(
+                "The change against the previous period is shown once this "
+                "period is fetched in full (press Refresh)."
+            )
         elif previous is None:
             st.caption(
                 "The change against the previous period is shown once both "

@@ -114,3 +114,34 @@ def test_a_load_that_fails_part_way_shows_what_was_stored_and_why(
     # What was stored is shown (here: all of it), never compared as if final.
     assert harness.tile_values(at) == expected_tiles(truth(org, STOPPED_DAYS))
     assert not any(m.delta for m in at.metric[:5])
+
+
+REFRESH_DAYS = (date(2026, 9, 11), date(2026, 9, 20))
+
+
+@pytest.mark.usefixtures("cold_env")
+def test_refresh_during_a_load_starts_no_second_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_open = Org.open
+    opened: list[bool] = []
+
+    def counted(self: Org, request: Any, progress: Any) -> Any:
+        opened.append(request.refresh)
+        return real_open(self, request, progress)
+
+    monkeypatch.setattr(Org, "open", counted)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.query_params.update(
+        {"range": "Custom", "dates": [d.isoformat() for d in REFRESH_DAYS]}  # type: ignore[dict-item]
+    )
+    at.run()
+    assert loader.loading()
+
+    at.button(key="refresh").click().run()
+
+    assert any("Already fetching" in str(t.value) for t in at.toast)
+    while loader.loading():
+        time.sleep(0.5)
+        at.run()
+    assert True not in opened  # no refresh extraction was queued
