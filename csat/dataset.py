@@ -40,6 +40,7 @@ class Progress:
     done: int
     total: int | None
     message: str
+    stored: int | None = None  # conversations (or answers) stored so far, if known
 
 
 @dataclass(frozen=True)

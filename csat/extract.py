@@ -355,6 +355,7 @@ class Extractor:
             self._counts["windows"],
             self._counts["planned"],
             f"{stored} conversations stored",
+            stored=stored,
         )
 
     async def _store_answers(self, answers: AnswerFetcher, rows: list[Row]) -> bool:
@@ -365,7 +366,10 @@ class Extractor:
             for row, answer_rows in answered:
                 self.store.upsert_answers(str(row["survey_id"]), answer_rows)
         self._counts["answers"] += len(answered)
-        self._report("answers", self._counts["answers"], None, "Answers stored")
+        answers_stored = self._counts["answers"]
+        self._report(
+            "answers", answers_stored, None, "Answers stored", stored=answers_stored
+        )
         unread = set(answers.unread)
         return not any(str(row["survey_id"]) in unread for row in rows)
 
@@ -450,8 +454,15 @@ class Extractor:
             starts.append(max(now, wanted.start))
         return min(starts, default=None)
 
-    def _report(self, stage: str, done: int, total: int | None, message: str) -> None:
-        self.progress(Progress(stage=stage, done=done, total=total, message=message))
+    def _report(
+        self,
+        stage: str,
+        done: int,
+        total: int | None,
+        message: str,
+        stored: int | None = None,
+    ) -> None:
+        self.progress(Progress(stage, done, total, message, stored))
 
 
 # What the store already holds

@@ -48,16 +48,26 @@ _this_run = threading.local()
 
 
 class ProgressBoard:
-    """The latest progress of each running load, shared by all sessions."""
+    """The latest progress of each running load, shared by all sessions.
+
+    Besides the latest step it keeps the highest count stored per stage, so a
+    status line that names them only ever grows while stages interleave.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._latest: dict[str, Progress] = {}
+        self._stored: dict[str, dict[str, int]] = {}
 
     def reporter(self, key: str) -> ProgressCallback:
         def report(progress: Progress) -> None:
             with self._lock:
                 self._latest[key] = progress
+                if progress.stored is not None:
+                    counts = self._stored.setdefault(key, {})
+                    counts[progress.stage] = max(
+                        progress.stored, counts.get(progress.stage, 0)
+                    )
 
         return report
 
@@ -65,9 +75,26 @@ class ProgressBoard:
         with self._lock:
             return self._latest.get(key)
 
+    def line(self, key: str) -> str | None:
+        """The status line of `key`: its stage, and what is stored so far."""
+        with self._lock:
+            progress = self._latest.get(key)
+            counts = dict(self._stored.get(key, {}))
+        if progress is None:
+            return None
+        stored = [
+            f"{counts[stage]:,d} {stage}"
+            for stage in ("conversations", "answers")
+            if stage in counts
+        ]
+        if not stored:
+            return describe(progress)
+        return f"{describe(progress, counts=False)} ({' and '.join(stored)} stored)"
+
     def forget(self, key: str) -> None:
         with self._lock:
             self._latest.pop(key, None)
+            self._stored.pop(key, None)
 
 
 class Loads:
@@ -264,7 +291,8 @@ def _follow(
         while not wait([future], timeout=POLL_S).done:
             progress = board.latest(key)
             if progress is not None:
-                bar.progress(progress_fraction(progress), text=describe(progress))
+                text = board.line(key) or describe(progress)
+                bar.progress(progress_fraction(progress), text=text)
             now = time.monotonic()
             if (
                 progress is not None
@@ -295,7 +323,7 @@ def _watch(
         progress = board.latest(key)
         line = text
         if progress is not None:
-            line += f" {describe(progress)}."
+            line += f" {board.line(key) or describe(progress)}."
         st.progress(
             0.0 if progress is None else progress_fraction(progress),
             text=line,
@@ -316,11 +344,13 @@ def progress_fraction(progress: Progress) -> float:
     return min(1.0, (stage + within) / len(order))
 
 
-def describe(progress: Progress) -> str:
+def describe(progress: Progress, counts: bool = True) -> str:
     """One status line: the stage, and how many of how many, when known."""
     if progress.stage == "waiting":
         return WAITING
     what = STAGES.get(progress.stage, progress.stage)
+    if not counts:
+        return what
     if progress.total:
         return f"{what}: {progress.done:,d} of {progress.total:,d}"
     if progress.done:

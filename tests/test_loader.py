@@ -11,7 +11,13 @@ import pytest
 
 from csat.dataset import Progress
 from csat.errors import RateLimitError
-from dashboard.loader import WAITING, Loads, describe, progress_fraction
+from dashboard.loader import (
+    WAITING,
+    Loads,
+    ProgressBoard,
+    describe,
+    progress_fraction,
+)
 
 
 class Load:
@@ -98,3 +104,18 @@ def test_a_load_waiting_for_another_says_so() -> None:
     reading = Progress(stage="conversations", done=1, total=2, message="")
     assert describe(reading) == "Reading surveyed conversations: 1 of 2"
     assert progress_fraction(reading) == pytest.approx((1 + 0.5) / 5)
+
+
+def test_the_status_line_counts_what_is_stored_and_only_grows() -> None:
+    board = ProgressBoard()
+    report = board.reporter("k")
+
+    report(Progress("conversations", 0, 2, "", stored=500))
+    report(Progress("answers", 40, None, "", stored=40))
+    report(Progress("conversations", 0, 2, "", stored=300))  # a late, older count
+
+    assert board.line("k") == (
+        "Reading surveyed conversations (500 conversations and 40 answers stored)"
+    )
+    board.forget("k")
+    assert board.line("k") is None
