@@ -148,6 +148,14 @@ async def _run(config: Config, request: ExtractRequest, now: datetime) -> RunRec
     stages: list[StageMark] = []
 
     def note(progress: Progress) -> None:
+        # A step per details page repeats the same stage and count: keep changes.
+        last = stages[-1] if stages else None
+        if last and (last.stage, last.done, last.total) == (
+            progress.stage,
+            progress.done,
+            progress.total,
+        ):
+            return
         stages.append(StageMark(clock(), progress.stage, progress.done, progress.total))
 
     transport = RecordingTransport(clock)
