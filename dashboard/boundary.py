@@ -188,7 +188,8 @@ def _unread(error: CsatError) -> PlainMessage:
     return PlainMessage(
         "Genesys Cloud did not answer for some survey responses: "
         + escape_markdown(error.message),
-        f"{KEPT} Press Refresh to fetch what is missing; the rest is not read again.",
+        f"{KEPT} Press Refresh to fetch what is missing; answers already stored "
+        "are not fetched again.",
         severity="warning",
     )
 
