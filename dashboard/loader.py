@@ -139,8 +139,11 @@ class Loads:
     def _joinable(self, key: str, future: Future[Dataset]) -> bool:
         if not future.done():
             return True
+        if future.exception() is None:
+            return False
+        # Failed: its done-callback may not have noted when yet.
         failed_at = self._failed_at.get(key)
-        return failed_at is not None and time.monotonic() - failed_at < FAILURE_KEPT_S
+        return failed_at is None or time.monotonic() - failed_at < FAILURE_KEPT_S
 
     def _finished(self, key: str, future: Future[Dataset]) -> None:
         with self._lock:

@@ -105,6 +105,7 @@ def test_a_load_that_fails_part_way_shows_what_was_stored_and_why(
     while loader.loading():
         time.sleep(0.5)
         at.run()
+    at.run()  # the run after the failure reports it
 
     assert not at.exception, [e.value for e in at.exception]
     warnings = [str(w.value) for w in at.warning]
