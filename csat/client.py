@@ -33,6 +33,7 @@ from csat.errors import (
     NotFoundError,
     RateLimitError,
     ServiceError,
+    UnreachableError,
 )
 from csat.limiter import RateLimiter
 from csat.retry import MAX_RETRY_AFTER_S, retry_after_seconds, retry_policy
@@ -233,17 +234,14 @@ class GenesysClient:
             self.stats.transport_errors += 1
             failure = type(exc).__name__
             logger.info("%s %s failed: %s", request.method, path, failure)
-            hint = ""
             if isinstance(exc, httpx.ConnectError):
-                hint = (
-                    f"Nothing could be reached at {request.url.scheme}://"
-                    f"{request.url.netloc.decode()}. Check that GENESYS_REGION (or "
-                    "GENESYS_BASE_URL) names the org's region and that this machine "
-                    "can reach it; if it can, Genesys Cloud is not answering: try "
-                    "again later."
-                )
+                # Nothing reached at all: most likely the host itself is wrong.
+                host = f"{request.url.scheme}://{request.url.netloc.decode()}"
+                raise UnreachableError(
+                    f"Nothing could be reached at {host} ({failure})", path=path
+                ) from exc
             raise ServiceError(
-                f"No answer from Genesys Cloud ({failure})", path=path, hint=hint
+                f"No answer from Genesys Cloud ({failure})", path=path
             ) from exc
 
         elapsed_ms = (self._clock() - started) * 1000

@@ -154,6 +154,16 @@ class ServiceError(ApiError):
     hint = "Genesys Cloud is not answering reliably. Try again later."
 
 
+class UnreachableError(ServiceError):
+    """No connection could be made on any attempt: a wrong host, or no network."""
+
+    hint = (
+        "Check that GENESYS_REGION (or GENESYS_BASE_URL) names the org's region "
+        "and that this machine can reach it; if it can, Genesys Cloud is not "
+        "answering: try again later."
+    )
+
+
 class AnswersUnreadError(ServiceError):
     """Some responses' answers failed on every retry; everything else is stored."""
 

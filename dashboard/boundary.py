@@ -34,6 +34,7 @@ from csat.errors import (
     ServiceError,
     StoreError,
     TimeZoneError,
+    UnreachableError,
 )
 from dashboard.text import escape_markdown
 
@@ -194,14 +195,16 @@ def _unread(error: CsatError) -> PlainMessage:
     )
 
 
+def _unreachable(error: CsatError) -> PlainMessage:
+    return PlainMessage(
+        "Genesys Cloud could not be reached: " + escape_markdown(error.message) + ".",
+        f"{UnreachableError.hint} {KEPT}",
+        severity="warning",
+        reference=_reference(error),
+    )
+
+
 def _service(error: CsatError) -> PlainMessage:
-    if error.hint != ServiceError.hint:  # a failure with advice of its own
-        return PlainMessage(
-            escape_markdown(error.message) + ".",
-            f"{escape_markdown(error.hint)} {KEPT}",
-            severity="warning",
-            reference=_reference(error),
-        )
     return PlainMessage(
         "Genesys Cloud is not answering reliably (server errors or timeouts).",
         f"{KEPT} Try again in a few minutes with Refresh.",
@@ -238,6 +241,7 @@ _RULES = (
     (NotFoundError, _not_found),
     (BadRequestError, _bad_request),
     (AnswersUnreadError, _unread),
+    (UnreachableError, _unreachable),
     (ServiceError, _service),
     (ExtractionError, _extraction),
     (StoreError, _store),

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csat.errors import (
+    AnswersUnreadError,
     AuthenticationError,
     ConfigurationError,
     CsatError,
@@ -14,6 +15,7 @@ from csat.errors import (
     RateLimitError,
     ServiceError,
     StoreError,
+    UnreachableError,
 )
 from dashboard.boundary import explain
 
@@ -45,9 +47,29 @@ from dashboard.boundary import explain
             '"Post\\-call", "NPS only"',  # names escaped for Markdown
         ),
         (ServiceError("503", status=503, path="/x"), "not answering", "kept"),
+        (
+            UnreachableError("Nothing could be reached at https://api.x", path="/x"),
+            "could not be reached",
+            "GENESYS_REGION",
+        ),
+        (
+            AnswersUnreadError("The answers of 2 responses could not be read"),
+            "did not answer for some survey responses",
+            "not fetched again",
+        ),
         (StoreError("disk full"), "local cache", "CSAT_STORE"),
     ],
-    ids=["config", "auth", "permission", "rate-limit", "form", "service", "store"],
+    ids=[
+        "config",
+        "auth",
+        "permission",
+        "rate-limit",
+        "form",
+        "service",
+        "unreachable",
+        "unread",
+        "store",
+    ],
 )
 def test_each_error_says_what_happened_and_what_to_do(
     error: CsatError, what: str, action: str

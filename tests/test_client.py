@@ -19,6 +19,7 @@ from csat.errors import (
     NotFoundError,
     RateLimitError,
     ServiceError,
+    UnreachableError,
 )
 from csat.limiter import RateLimiter
 from genesys_sim import Faults, RunningSimulator
@@ -487,6 +488,7 @@ def test_transport_failures_on_every_attempt_raise_service_error() -> None:
     assert caught.value.status is None
     assert caught.value.path == SURVEY_PATH
     # Nothing reachable: the region or base URL may be wrong, and it says so.
+    assert isinstance(caught.value, UnreachableError)
     assert "GENESYS_REGION" in caught.value.hint
 
 
@@ -496,6 +498,7 @@ def test_timeouts_on_every_attempt_say_the_service_is_not_answering() -> None:
     with pytest.raises(ServiceError) as caught:
         run_with(api, lambda c: c.get(SURVEY_PATH), max_attempts=3)
 
+    assert not isinstance(caught.value, UnreachableError)
     assert caught.value.hint == ServiceError.hint
 
 
