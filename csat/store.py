@@ -476,8 +476,9 @@ class Store:
             ("agent_names", "agent_ids", USER_NAMES),
             ("division_names", "division_ids", DIVISION_NAMES),
         )
+        names = {kind: self.names(kind) for _, _, kind in columns}
         for name, ids, kind in columns:
-            frame[name] = _named(frame[ids], self.names(kind), kind, pending)
+            frame[name] = _named(frame[ids], names[kind], kind, pending)
         return frame
 
 

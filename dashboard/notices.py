@@ -8,6 +8,7 @@ from csat.dataset import FormInfo
 from dashboard.context import PageContext
 from dashboard.ranges import describe_range
 from dashboard.text import escape_markdown
+from dashboard.tiles import WORDS
 
 
 def render_form_notice(form: FormInfo) -> None:
@@ -106,4 +107,4 @@ def _render_partial_notice(context: PageContext) -> bool:
 
 
 def _items(context: PageContext) -> str:
-    return "evaluations" if context.data.form.source == "evaluation" else "surveys"
+    return WORDS[context.data.form.source].items

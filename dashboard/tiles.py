@@ -48,16 +48,24 @@ EVALUATION_RESPONSES = Formula(
 
 @dataclass(frozen=True)
 class Words:
-    """How the tiles name what was counted: surveys, or evaluations."""
+    """How the pages name what was counted: surveys, or evaluations."""
 
     finished: str = "finished surveys"
     sent: str = "sent"
     responses: Formula = RESPONSES
+    items: str = "surveys"
+    comments: str = "comments"
 
 
 WORDS: dict[Source, Words] = {
     "survey": Words(),
-    "evaluation": Words("finished evaluations", "started", EVALUATION_RESPONSES),
+    "evaluation": Words(
+        "finished evaluations",
+        "started",
+        EVALUATION_RESPONSES,
+        "evaluations",
+        "evaluator comments",
+    ),
 }
 
 

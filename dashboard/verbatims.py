@@ -7,14 +7,14 @@ import streamlit as st
 
 from csat.dataset import FormInfo
 from dashboard.text import escape_markdown
-from dashboard.tiles import MISSING
+from dashboard.tiles import MISSING, WORDS
 
 CARDS = 50
 
 
 def comments_order(form: FormInfo) -> str:
     """What the comments are and in which order they come, for the caption."""
-    what = "evaluator comments" if form.source == "evaluation" else "comments"
+    what = WORDS[form.source].comments
     if form.nps_question is None:
         return f"{what}, lowest CSAT score first"
     return (

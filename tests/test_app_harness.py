@@ -169,7 +169,9 @@ def test_the_sidebar_and_its_choices_stay_when_the_page_changes(
     assert at.selectbox(key="range").value == "last-30-days"
 
 
-def test_an_evaluation_form_is_labelled_evaluation_based(demo_env: None) -> None:
+def test_an_evaluation_form_is_labelled_evaluation_based(
+    demo_env: None, org: Any
+) -> None:
     at = open_app("comments")
     forms = at.selectbox(key="form")
     scorecard = next(
@@ -193,7 +195,16 @@ def test_an_evaluation_form_is_labelled_evaluation_based(demo_env: None) -> None
     at.switch_page("pages/data_health.py").run()
     banner = at.warning[0].value
     assert banner.startswith("Evaluation-based figures")
-    # The question CSAT is read from is named, with its answers' values.
-    facts = dict(zip(*(at.dataframe[-1].value[c] for c in ("", "Value")), strict=True))
-    assert f'from its question "{facts["CSAT question"]}"' in banner
-    assert f"(answers {facts['CSAT scale']})" in banner
+    # The question CSAT is read from is named, with the values of its answers as
+    # the simulator's form (newest version) defines them.
+    name = forms.options[scorecard].split(" (evaluation form")[0]
+    newest = [f for f in org.evaluation_forms if f["name"] == name][-1]
+    questions = {
+        q["text"]: sorted(a["value"] for a in q.get("answerOptions") or [])
+        for group in newest["questionGroups"]
+        for q in group["questions"]
+    }
+    quoted = banner.split('from its question "')[1].split('"')[0]
+    assert quoted in questions
+    values = ", ".join(str(v) for v in questions[quoted])
+    assert f"(answers {values})" in banner

@@ -87,13 +87,14 @@ def test_a_failure_reaches_the_next_run_once(loads: Loads) -> None:
 
 def test_other_keys_load_on_their_own(loads: Loads) -> None:
     one, other = Load(), Load()
-    loads.start("a", one)
-    loads.start("b", other)
+    first, second = loads.start("a", one), loads.start("b", other)
     one.release.set()
     other.release.set()
 
-    assert loads.start("a", one).result(timeout=10).startswith("dataset")
-    assert one.calls >= 1 and other.calls == 1
+    assert first is not second
+    assert first.result(timeout=10) == second.result(timeout=10) == "dataset 1"
+
+    assert one.calls == 1 and other.calls == 1  # neither joined the other
 
 
 def test_a_load_waiting_for_another_says_so() -> None:
