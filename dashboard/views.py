@@ -68,9 +68,11 @@ def interactions_table(
     return table[INTERACTION_COLUMNS].reset_index(drop=True)
 
 
-def interactions_csv(frame: pd.DataFrame, tz: str, link: Linker) -> bytes:
-    """Every row of `interactions_table` as spreadsheet-safe CSV (with a BOM)."""
-    return to_csv_bytes(interactions_table(frame, tz, link), bom=True)
+def interactions_csv(
+    frame: pd.DataFrame, tz: str, link: Linker, limit: int | None = None
+) -> bytes:
+    """`interactions_table` (its newest `limit` rows) as spreadsheet-safe CSV."""
+    return to_csv_bytes(interactions_table(frame, tz, link, limit), bom=True)
 
 
 def answers_table(answers: pd.DataFrame, survey_id: str) -> pd.DataFrame:

@@ -33,8 +33,9 @@ with error_boundary("showing interactions"):
         )
         if total > len(table):
             st.caption(
-                f"The newest {len(table):,d} are listed; the download holds all "
-                f"{total:,d}. Narrow the filters or the dates to list older ones."
+                f"The newest {len(table):,d} are listed (and in the first download); "
+                f"the second holds all {total:,d}. Narrow the filters or the dates "
+                "to list older ones."
             )
         event = st.dataframe(
             table,
@@ -49,16 +50,21 @@ with error_boundary("showing interactions"):
                 "Comment": st.column_config.TextColumn("Comment", width="large"),
             },
         )
-        st.download_button(
-            "Download these rows (CSV)"
-            if total == len(table)
-            else f"Download all {total:,d} rows (CSV)",
-            partial(interactions_csv, shown, tz, link),  # made when clicked
-            file_name=f"interactions_{context.view.start}_{context.view.end}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        name = f"interactions_{context.view.start}_{context.view.end}"
+        downloads = [("Download these rows (CSV)", LISTED, f"{name}.csv")]
+        if total > len(table):
+            downloads.append(
+                (f"Download all {total:,d} rows (CSV)", None, f"{name}_all.csv")
+            )
+        for label, limit, file_name in downloads:
+            st.download_button(
+                label,
+                partial(interactions_csv, shown, tz, link, limit),  # made on click
+                file_name=file_name,
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
         survey_id = selected_survey(table, list(event.selection.rows))
         if survey_id is not None:
             render_detail(context.rows, context.data.answers, survey_id)

@@ -219,6 +219,10 @@ def test_a_limited_interactions_table_keeps_the_newest_and_the_csv_keeps_all() -
     assert table["Survey ID"].tolist() == ["b", "a"]
     listed = csv.DictReader(io.StringIO(csv_rows, newline=""))
     assert [row["Survey ID"] for row in listed] == ["b", "a", "c"]
+    # The download of the rows shown holds exactly those rows.
+    shown = interactions_csv(DST_ROWS, "Europe/London", link, limit=2)
+    rows = csv.DictReader(io.StringIO(shown.decode("utf-8-sig"), newline=""))
+    assert [row["Survey ID"] for row in rows] == ["b", "a"]
 
 
 @pytest.mark.parametrize(
